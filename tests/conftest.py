@@ -1,0 +1,35 @@
+"""Shared fixtures: the CLI runner, the seed captures, and fresh raw/ trees in tmp_path."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from toolkit.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+CASES = Path(__file__).resolve().parent / "cases"
+GOLD = Path(__file__).resolve().parent / "gold"
+
+
+@pytest.fixture
+def run_dtk() -> Callable[..., Result]:
+    """Invoke ``dtk`` in-process; exceptions propagate so a stray traceback fails the test."""
+
+    def run(*args: str, **kwargs: object) -> Result:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False, **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def raw_copy(tmp_path: Path) -> Path:
+    """A copy of the committed raw/ tree to build from."""
+    target = tmp_path / "raw"
+    shutil.copytree(RAW, target)
+    return target

@@ -1,0 +1,115 @@
+"""The ``dtk`` command line: parse options, call one public API function, pick a reporter, map
+the outcome to an exit code. Exit codes: 0 valid, 1 invalid data, 2 usage error or unreadable
+input. A user mistake never prints a traceback; ``--traceback`` shows one for debugging.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+import click
+
+from toolkit import __version__
+from toolkit.errors import InputError, ToolkitError, UsageError
+from toolkit.reporters import REPORTERS
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+UNREADABLE_RULES = frozenset({"file.not-found", "file.unreadable", "file.no-inputs"})
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def use_color(mode: Literal["auto", "always", "never"], stream: Any = None) -> bool:
+    """Whether to colour output: ``NO_COLOR`` and non-terminals turn ``auto`` off."""
+    if mode != "auto":
+        return mode == "always"
+    stream = stream or sys.stdout
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def handle_errors(func: F) -> F:
+    """Turn toolkit errors into a one-line message and exit code 2 (or a traceback on demand)."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        try:
+            return func(*args, **kwargs)
+        except ToolkitError as exc:
+            if ctx.find_root().params.get("traceback"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            code = EXIT_USAGE if isinstance(exc, UsageError | InputError) else EXIT_INVALID
+            if type(exc).__name__ in ("SchemaError", "BuildLockedError"):
+                code = EXIT_USAGE
+            ctx.exit(code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dtk")
+@click.option("--traceback", is_flag=True, help="Show the full traceback of internal errors.")
+def main(traceback: bool) -> None:
+    """dtk: validate, convert, document and release a dataset of news-page captures.
+
+    \b
+    Example:
+        dtk validate submissions/*.jsonl
+        dtk build
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--format", "output_format", type=click.Choice(sorted(REPORTERS)),
+              default="text", show_default=True, help="Report format.")
+@click.option("--schema", default="auto", show_default=True,
+              help="submission, article, source, a .schema.json path, or auto "
+                   "(sources.jsonl as a manifest, everything else as submissions).")
+@click.option("--max-errors", type=click.IntRange(min=1), default=None,
+              help="Stop after this many errors (the report says it was cut short).")
+@click.option("--dist", type=click.Path(path_type=Path), default=None,
+              help="Release whose ids count as taken [default: dist/ when it exists].")
+@click.option("--strict", is_flag=True, help="Treat warnings (BOM, CRLF, blank lines) as errors.")
+@click.option("--max-line-bytes", type=click.IntRange(min=1), default=16 * 1024 * 1024,
+              show_default=True, help="Longest line read as a record.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the text report (NO_COLOR is honoured).")
+@handle_errors
+def validate(
+    paths: tuple[Path, ...],
+    output_format: str,
+    schema: str,
+    max_errors: int | None,
+    dist: Path | None,
+    strict: bool,
+    max_line_bytes: int,
+    color: Literal["auto", "always", "never"],
+) -> None:
+    """Check JSONL/JSON submissions and raw/sources.jsonl against their JSON Schema.
+
+    Every error is reported with file, line, column, field and a stable rule code. Exit code 0
+    when valid, 1 when the data has errors, 2 when an input cannot be read.
+
+    \b
+    Example:
+        dtk validate submissions/new.jsonl
+        dtk validate raw/sources.jsonl --format github
+        dtk validate big.jsonl --max-errors 50 --format json
+    """
+    from toolkit.validate import validate_paths
+
+    if dist is None and Path("dist/data").is_dir():
+        dist = Path("dist")
+    report = validate_paths(paths, schema=schema, max_errors=max_errors, dist=dist,
+                            strict=strict, max_line_bytes=max_line_bytes)
+    stream = sys.stdout
+    REPORTERS[output_format](color=use_color(color, stream)).report(report, stream)
+    if any(i.rule in UNREADABLE_RULES for i in report.errors):
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_OK if report.valid else EXIT_INVALID)

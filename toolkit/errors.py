@@ -1,0 +1,38 @@
+"""Exceptions that stop a run. Findings in user data are not exceptions: they are
+:class:`toolkit.issues.Issue` values collected in a report.
+
+Every exception derives from :class:`ToolkitError`, whose message tells the user what to do next::
+
+    ToolkitError
+    ├── UsageError        bad option, config value or argument combination
+    ├── InputError        an input path cannot be read at all
+    ├── SchemaError       a schema or profile file is invalid, or refers outside schema/
+    └── ReleaseError      a release cannot be built or does not check out
+        └── BuildLockedError   another build holds the release lock
+"""
+
+from __future__ import annotations
+
+
+class ToolkitError(Exception):
+    """Base of every error the toolkit raises on purpose."""
+
+
+class UsageError(ToolkitError):
+    """An option, config value or argument combination makes no sense."""
+
+
+class InputError(ToolkitError):
+    """An input path is missing, unreadable or of a kind the toolkit cannot read."""
+
+
+class SchemaError(ToolkitError):
+    """A schema or profile file is invalid or refers to something outside the local registry."""
+
+
+class ReleaseError(ToolkitError):
+    """A release cannot be built, or an existing release does not check out."""
+
+
+class BuildLockedError(ReleaseError):
+    """Another ``dtk build`` is writing the same release."""

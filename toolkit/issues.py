@@ -1,0 +1,142 @@
+"""Findings about user data as plain values: the :class:`Issue`, the catalogue of stable rule
+codes, and the :class:`ValidationReport` whose ``to_dict()`` is the JSON contract of
+``dtk validate --format json``. Kept apart from ``errors.py`` because issues are always reported
+in full while errors stop a run.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+#: Every rule code the toolkit emits, with one line saying what it means. ``schema.<keyword>``
+#: codes are generated from the JSON Schema keyword that failed; the common ones are listed.
+RULES: dict[str, str] = {
+    "file.not-found": "The path does not exist.",
+    "file.unreadable": "The path cannot be read (permissions, a device, a broken link).",
+    "file.empty": "The file holds no records at all.",
+    "file.no-inputs": "A directory was given but holds no .jsonl or .json file.",
+    "file.too-large": "A JSON array file is larger than the in-memory limit; send JSONL instead.",
+    "encoding.utf8": "The line is not valid UTF-8; the column is the byte offset of the first bad byte.",
+    "encoding.bom": "The file starts with a UTF-8 byte-order mark (warning; the mark is skipped).",
+    "format.crlf": "Lines end with CRLF (warning; they are read as LF).",
+    "format.blank-line": "A blank line between records (warning; it is skipped).",
+    "json.syntax": "The line is not valid JSON; the column points at the problem.",
+    "json.truncated": "The last line is cut short (no closing newline and not valid JSON).",
+    "json.nan": "NaN or Infinity is not JSON; use null or a string.",
+    "json.duplicate-key": "An object has the same key twice; JSON parsers would silently keep one.",
+    "json.not-object": "A record must be a JSON object.",
+    "json.too-deep": "The value nests deeper than the parser's limit.",
+    "record.too-long": "A line is longer than the configured byte limit; it is skipped.",
+    "record.duplicate": "Two records in the input have the same content id (same title and body).",
+    "record.exists": "A record with this content id is already in the current release in dist/.",
+    "manifest.missing-file": "The manifest lists a file that is not in raw/.",
+    "manifest.sha256": "The file's SHA-256 differs from the manifest entry.",
+    "manifest.unsafe-path": "The path leaves raw/ (.., absolute, symlink out) or holds control characters.",
+    "manifest.duplicate-path": "The manifest lists the same file twice.",
+    "manifest.unlisted-file": "A file in raw/ has no manifest entry (warning).",
+    "extract.no-article": "The page yields no article text.",
+    "extract.unreadable": "The raw file cannot be decoded or parsed by its extractor.",
+    "extract.skipped-record": "A WARC record is not an HTML response and was skipped (warning).",
+    "schema.required": "A required field is missing.",
+    "schema.type": "A field has the wrong JSON type.",
+    "schema.pattern": "A string does not match the pattern the schema requires.",
+    "schema.format": "A string is not a valid date, date-time or URI.",
+    "schema.enum": "A value is not one of the allowed values.",
+    "schema.minLength": "A string is shorter than allowed (often: empty).",
+    "schema.unevaluatedProperties": "A field the schema does not define.",
+    "schema.additionalProperties": "A field the schema does not define.",
+    "schema.anyOf": "A value matches none of the allowed shapes (for example a bad date).",
+    "schema.minimum": "A number is below the allowed minimum.",
+}
+
+
+def describe_rule(rule: str) -> str:
+    """One-line description of a rule code; unknown ``schema.*`` codes get a generic one."""
+    if rule in RULES:
+        return RULES[rule]
+    if rule.startswith("schema."):
+        return f"The value breaks the JSON Schema keyword {rule.split('.', 1)[1]!r}."
+    return "Unknown rule."
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One finding: where it is (file, 1-based line, 1-based byte column), which field (a JSON
+    Pointer, ``""`` for the whole record), which rule and a message a person can act on."""
+
+    file: str
+    line: int
+    pointer: str
+    rule: str
+    message: str
+    column: int = 1
+    severity: Severity = "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def json_path(self) -> str:
+        """The pointer as a ``$.a.b[0]`` path, the way the text report shows it."""
+        path = "$"
+        for part in self.pointer.split("/")[1:]:
+            part = part.replace("~1", "/").replace("~0", "~")
+            path += f"[{part}]" if part.isdigit() else f".{part}"
+        return path
+
+
+@dataclass(slots=True)
+class ValidationReport:
+    """The outcome of validating some files: counts and every issue found, in input order.
+
+    ``truncated`` is set when ``max_errors`` stopped the run before the end of the input.
+    """
+
+    files: int = 0
+    records: int = 0
+    invalid_records: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    truncated: bool = False
+    strict: bool = False
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error" or self.strict]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "warning" and not self.strict]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def valid_records(self) -> int:
+        return self.records - self.invalid_records
+
+    def counts_by_rule(self) -> dict[str, int]:
+        return dict(sorted(Counter(i.rule for i in self.errors).items()))
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        self.issues.extend(issues)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: ``valid, files, records, errors[file, line, pointer, rule,
+        message]``. Fields may be added, never renamed."""
+        return {
+            "valid": self.valid,
+            "files": self.files,
+            "records": self.records,
+            "valid_records": self.valid_records,
+            "invalid_records": self.invalid_records,
+            "truncated": self.truncated,
+            "counts": self.counts_by_rule(),
+            "errors": [i.to_dict() for i in self.errors],
+            "warnings": [i.to_dict() for i in self.warnings],
+        }

@@ -1,0 +1,131 @@
+"""Turning the bytes of one JSON text into a value or into precise issues.
+
+The fast path is ``orjson``; only when it refuses a text do we work out why (bad UTF-8 with its
+byte offset, NaN, truncation, syntax with a byte column) using the standard library. Duplicate
+keys, which every fast parser silently collapses, are caught by counting key tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import orjson
+
+from toolkit.issues import Issue
+
+_STRING_OR_KEY = re.compile(rb'"(?:[^"\\]|\\.)*"(\s*:)?', re.DOTALL)
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NonFinite(name)
+
+
+def _count_keys(value: Any) -> int:
+    if isinstance(value, dict):
+        return len(value) + sum(_count_keys(v) for v in value.values() if isinstance(v, dict | list))
+    if isinstance(value, list):
+        return sum(_count_keys(v) for v in value if isinstance(v, dict | list))
+    return 0
+
+
+def _duplicate_key(pairs_value: Any, pointer: str = "") -> tuple[str, str] | None:
+    """Find the first duplicate key in a value parsed with pairs kept: (pointer of object, key)."""
+    if isinstance(pairs_value, _Pairs):
+        seen: set[str] = set()
+        for key, _ in pairs_value:
+            if key in seen:
+                return pointer, key
+            seen.add(key)
+        for key, sub in pairs_value:
+            found = _duplicate_key(sub, f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}")
+            if found:
+                return found
+    elif isinstance(pairs_value, list):
+        for index, sub in enumerate(pairs_value):
+            found = _duplicate_key(sub, f"{pointer}/{index}")
+            if found:
+                return found
+    return None
+
+
+class _Pairs(list[tuple[str, Any]]):
+    pass
+
+
+def find_duplicate_key(raw: bytes, value: Any) -> tuple[str, str] | None:
+    """``(pointer, key)`` of a duplicate key in ``raw`` (already parsed to ``value``), or None.
+
+    Cheap when there is none: the key tokens in the text are counted against the keys parsed.
+    """
+    tokens = sum(1 for m in _STRING_OR_KEY.finditer(raw) if m.group(1))
+    if tokens == _count_keys(value):
+        return None
+    pairs = json.loads(raw.decode("utf-8"), object_pairs_hook=_Pairs)
+    return _duplicate_key(pairs)
+
+
+def _byte_column(text: str, char_pos: int) -> int:
+    return len(text[:char_pos].encode("utf-8")) + 1
+
+
+def diagnose(raw: bytes, *, file: str, line: int, unterminated: bool) -> Issue:
+    """Why ``orjson`` refused ``raw``: one issue with the most useful rule and column."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return Issue(
+            file, line, "", "encoding.utf8",
+            f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of the line; "
+            "re-save the file as UTF-8",
+            column=exc.start + 1,
+        )
+    try:
+        json.loads(text, parse_constant=_reject_constant)
+    except _NonFinite as exc:
+        col = _byte_column(text, text.find(str(exc)))
+        return Issue(
+            file, line, "", "json.nan",
+            f"{exc} is not valid JSON; write null or a string instead", column=col,
+        )
+    except RecursionError:
+        return Issue(file, line, "", "json.too-deep", "the value nests too deeply to be parsed")
+    except json.JSONDecodeError as exc:
+        col = _byte_column(text, exc.pos)
+        if unterminated and exc.pos >= len(text.rstrip()):
+            return Issue(
+                file, line, "", "json.truncated",
+                "the last line ends before the JSON value does: the file looks truncated",
+                column=col,
+            )
+        return Issue(file, line, "", "json.syntax", f"invalid JSON: {exc.msg}", column=col)
+    # The standard library accepts what orjson refused: nesting past orjson's depth limit.
+    return Issue(file, line, "", "json.too-deep", "the value nests deeper than 1024 levels")
+
+
+def parse_record(
+    raw: bytes, *, file: str, line: int, unterminated: bool = False
+) -> tuple[dict[str, Any] | None, Issue | None]:
+    """Parse one JSON object; return it, or the issue that explains why not."""
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return None, diagnose(raw, file=file, line=line, unterminated=unterminated)
+    if not isinstance(value, dict):
+        kind = "an array" if isinstance(value, list) else type(value).__name__
+        kind = {"str": "a string", "int": "a number", "float": "a number", "NoneType": "null",
+                "bool": "a boolean"}.get(kind, kind)
+        return None, Issue(file, line, "", "json.not-object", f"a record must be a JSON object, got {kind}")
+    duplicate = find_duplicate_key(raw, value)
+    if duplicate:
+        pointer, key = duplicate
+        return None, Issue(
+            file, line, pointer, "json.duplicate-key",
+            f"key {key!r} appears twice in the same object; keep only one",
+        )
+    return value, None

@@ -1,0 +1,141 @@
+"""Loading the JSON Schemas in ``schema/`` and building validators from them, offline.
+
+Both validator engines get a registry holding only the local schema files, so a ``$ref`` can
+never reach the network: a reference outside that registry is refused when the schema is loaded.
+The compiled ``jsonschema-rs`` validator decides which records are valid; the reference
+``jsonschema`` validator (with real format checkers) is kept for differential testing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+import jsonschema
+import jsonschema_rs
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+
+from toolkit.errors import SchemaError
+
+#: Names of the built-in schemas: ``schema/<name>.schema.json``.
+SCHEMA_NAMES = ("submission", "article", "source", "profile")
+
+
+def schema_dir() -> Path:
+    """Where the schema files live: ``schema/`` in a source checkout, package data in a wheel."""
+    packaged = Path(__file__).parent / "_schema"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "schema"
+
+
+@dataclass(frozen=True)
+class SchemaSet:
+    """The local schema files: documents by ``$id``, and the names they were loaded under."""
+
+    directory: Path
+    by_id: dict[str, dict[str, Any]]
+    by_name: dict[str, dict[str, Any]]
+
+    def resolve_name(self, name_or_path: str) -> dict[str, Any]:
+        if name_or_path in self.by_name:
+            return self.by_name[name_or_path]
+        raise SchemaError(
+            f"unknown schema {name_or_path!r}; choose one of {', '.join(sorted(self.by_name))} "
+            "or give the path of a .schema.json file"
+        )
+
+
+def _iter_refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("$ref", "$dynamicRef") and isinstance(value, str):
+                yield value
+            else:
+                yield from _iter_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _iter_refs(item)
+
+
+def _read_schema(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SchemaError(f"{path}: cannot read schema: {exc}") from exc
+    if not isinstance(document, dict):
+        raise SchemaError(f"{path}: a schema file must hold a JSON object")
+    try:
+        jsonschema.Draft202012Validator.check_schema(document)
+    except jsonschema.SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
+        raise SchemaError(f"{path}: invalid JSON Schema at {where}: {exc.message}") from exc
+    document.setdefault("$id", path.resolve().as_uri())
+    return document
+
+
+def load_schema_set(directory: Path | None = None, extra: list[Path] | None = None) -> SchemaSet:
+    """Read every ``*.schema.json`` in ``directory`` (plus ``extra`` files), check each against
+    the draft 2020-12 metaschema, and refuse any ``$ref`` that points outside the set."""
+    directory = directory or schema_dir()
+    paths = sorted(directory.glob("*.schema.json")) + list(extra or [])
+    by_id: dict[str, dict[str, Any]] = {}
+    by_name: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        document = _read_schema(path)
+        by_id[document["$id"]] = document
+        by_name[path.name.removesuffix(".schema.json")] = document
+        by_name[str(path)] = document
+    for document in by_id.values():
+        for ref in _iter_refs(document):
+            target, _ = urldefrag(urljoin(document["$id"], ref))
+            if target and target not in by_id:
+                raise SchemaError(
+                    f"schema {document['$id']} refers to {ref!r}, which is not a local schema; "
+                    "remote references are never fetched: copy the schema into schema/"
+                )
+    return SchemaSet(directory, by_id, by_name)
+
+
+def _refuse_remote(uri: str) -> Resource[Any]:
+    raise NoSuchResource(ref=uri)
+
+
+def reference_validator(schema: dict[str, Any], schemas: SchemaSet) -> jsonschema.Validator:
+    """The pure-Python ``jsonschema`` validator: exact, slow, with every format really checked."""
+    registry: Registry[Any] = Registry(retrieve=_refuse_remote).with_resources(
+        (uri, Resource.from_contents(doc)) for uri, doc in schemas.by_id.items()
+    )
+    return jsonschema.Draft202012Validator(
+        schema, registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def fast_validator(schema: dict[str, Any], schemas: SchemaSet) -> Any:
+    """The compiled ``jsonschema-rs`` validator, offline, with formats asserted."""
+    registry = jsonschema_rs.Registry([(uri, doc) for uri, doc in schemas.by_id.items()])
+    try:
+        return jsonschema_rs.validator_for(
+            schema, registry=registry, validate_formats=True, offline=True
+        )
+    except jsonschema_rs.ValidationError as exc:
+        raise SchemaError(f"cannot compile schema {schema.get('$id')}: {exc.message}") from exc
+
+
+@cache
+def default_schemas() -> SchemaSet:
+    """The built-in schema set, loaded once per process."""
+    return load_schema_set()
+
+
+def schema_sha256(name: str) -> str:
+    """SHA-256 of a built-in schema file's bytes, for the release manifest."""
+    import hashlib
+
+    return hashlib.sha256((schema_dir() / f"{name}.schema.json").read_bytes()).hexdigest()
