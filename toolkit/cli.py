@@ -113,3 +113,73 @@ def validate(
     if any(i.rule in UNREADABLE_RULES for i in report.errors):
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
+
+
+@main.command()
+@click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=Path("raw"),
+              show_default=True, help="Folder of raw captures with sources.jsonl.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
+              help="Release folder to (re)build.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
+              help="Dataset config TOML [default: dataset.toml, else [tool.dtk] in pyproject.toml].")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
+@handle_errors
+def build(raw_dir: Path, out: Path, config_path: Path | None, quiet: bool) -> None:
+    """Build the release: extract, validate, deduplicate, split, write Parquet + JSONL + card.
+
+    With no options, builds raw/ into dist/ and writes DATASET_CARD.md. The release is staged
+    beside dist/ and swapped in only when complete.
+
+    \b
+    Example:
+        dtk build
+        dtk build --raw captures/ --out release/ --config dataset.toml
+    """
+    from toolkit.config import load_config
+    from toolkit.release import build_release
+
+    config = load_config(raw_dir.resolve().parent, config_path)
+    show = not quiet and sys.stderr.isatty()
+
+    def progress(source: str, records: int) -> None:
+        if show:
+            click.echo(f"\r\x1b[2K  extracted {records:>7} records from {source}", err=True, nl=False)
+
+    summary = build_release(raw_dir, out, config=config, progress=progress)
+    if show:
+        click.echo("\r\x1b[2K", err=True, nl=False)
+    counts = summary.counts
+    click.echo(f"built {out}/ (version {summary.manifest['version']})")
+    click.echo(f"  {'source':<40} {'extracted':>9} {'released':>9} {'rejected':>9} {'dedup':>7}")
+    for source in summary.manifest["sources"]:
+        click.echo(f"  {source['path'][:40]:<40} {source['extracted']:>9} {source['released']:>9} "
+                   f"{source['rejected']:>9} {source['deduplicated']:>7}")
+    click.echo(f"  {'total':<40} {counts['extracted']:>9} {counts['released']:>9} "
+               f"{counts['rejected']:>9} {counts['deduplicated']:>7}")
+    click.echo("  splits: " + ", ".join(f"{k} {v}" for k, v in summary.splits.items()))
+    click.echo(f"  reconciled: {counts['extracted']} extracted = {counts['released']} released + "
+               f"{counts['rejected']} rejected + {counts['deduplicated']} deduplicated")
+
+
+@main.command()
+@click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"), required=False)
+@click.option("-o", "--format", "output_format", type=click.Choice(sorted(REPORTERS)),
+              default="text", show_default=True, help="Report format.")
+@click.option("--no-load", is_flag=True, help="Skip the datasets.load_dataset check.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the text report (NO_COLOR is honoured).")
+@handle_errors
+def check(dist: Path, output_format: str, no_load: bool, color: Literal["auto", "always", "never"]) -> None:
+    """Verify a release: checksums, every row against the schema, split disjointness, counts
+    against the manifest and the card, and that datasets loads it with the declared features.
+
+    \b
+    Example:
+        dtk check
+        dtk check release/ --format json
+    """
+    from toolkit.check import check_release
+
+    report = check_release(dist, load=not no_load)
+    REPORTERS[output_format](color=use_color(color, sys.stdout)).report(report, sys.stdout)
+    sys.exit(EXIT_OK if report.valid else EXIT_INVALID)

@@ -1,0 +1,103 @@
+"""Writing a release's files: Parquet shards and a JSONL copy per split, from Arrow batches with
+the schema-derived Arrow schema, and JSON Lines side files (rejects, duplicates). Every writer
+produces the same bytes for the same rows: no timestamps, fixed compression settings, sorted keys.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+#: About 500 MB of text per shard at ~2.6 KB a record: the Hub's default ``max_shard_size``.
+ROWS_PER_SHARD = 200_000
+#: Row groups of ~50 MB uncompressed keep the dataset viewer and random access fast.
+ROWS_PER_ROW_GROUP = 20_000
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "write_statistics": True,
+    "write_page_index": True,
+    "use_content_defined_chunking": True,
+}
+
+
+def shard_name(split: str, index: int, count: int) -> str:
+    """``{split}-{i:05d}-of-{n:05d}.parquet``, the Hub's shard naming."""
+    return f"{split}-{index:05d}-of-{count:05d}.parquet"
+
+
+class SplitWriter:
+    """One split: ``data/{split}-*.parquet`` shards of balanced size and ``jsonl/{split}.jsonl``.
+
+    The number of shards is fixed up front from the split's row count, so the file names are
+    final from the first write.
+    """
+
+    def __init__(self, root: Path, split: str, rows: int, schema: pa.Schema,
+                 rows_per_shard: int = ROWS_PER_SHARD) -> None:
+        self.root, self.split, self.schema = root, split, schema
+        self.num_shards = max(1, math.ceil(rows / rows_per_shard))
+        self.shard_rows = max(1, math.ceil(rows / self.num_shards))
+        (root / "data").mkdir(parents=True, exist_ok=True)
+        (root / "jsonl").mkdir(parents=True, exist_ok=True)
+        self.paths: list[Path] = []
+        self._shard = -1
+        self._in_shard = 0
+        self._parquet: pq.ParquetWriter | None = None
+        self._jsonl: IO[bytes] = (root / "jsonl" / f"{split}.jsonl").open("wb")
+        self.rows = 0
+
+    def _next_shard(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+        self._shard += 1
+        path = self.root / "data" / shard_name(self.split, self._shard, self.num_shards)
+        self.paths.append(path)
+        self._parquet = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
+        self._in_shard = 0
+
+    def write(self, table: pa.Table) -> None:
+        """Append rows (already in release order and in ``schema``)."""
+        offset = 0
+        while offset < table.num_rows:
+            if self._parquet is None or self._in_shard >= self.shard_rows:
+                self._next_shard()
+            assert self._parquet is not None
+            take = min(self.shard_rows - self._in_shard, table.num_rows - offset)
+            part = table.slice(offset, take)
+            self._parquet.write_table(part, row_group_size=ROWS_PER_ROW_GROUP)
+            self._jsonl.write(b"".join(orjson.dumps(row) + b"\n" for row in part.to_pylist()))
+            self._in_shard += take
+            self.rows += take
+            offset += take
+
+    def close(self) -> list[Path]:
+        """Finish the files; a split with no rows still gets one (empty) shard."""
+        if self._parquet is None:
+            self._next_shard()
+        assert self._parquet is not None
+        self._parquet.close()
+        self._jsonl.close()
+        return [*self.paths, self.root / "jsonl" / f"{self.split}.jsonl"]
+
+
+class JsonLinesWriter:
+    """Append-only JSON Lines with sorted keys, for rejects and duplicates."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._handle: IO[bytes] = path.open("wb")
+        self.count = 0
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._handle.write(orjson.dumps(row, option=orjson.OPT_SORT_KEYS) + b"\n")
+        self.count += 1
+
+    def close(self) -> None:
+        self._handle.close()
