@@ -80,6 +80,9 @@ def main(traceback: bool) -> None:
               show_default=True, help="Longest line read as a record.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
               show_default=True, help="Colour the text report (NO_COLOR is honoured).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes to use [default: one per core]; the report is the same for any "
+                   "number.")
 @handle_errors
 def validate(
     paths: tuple[Path, ...],
@@ -90,6 +93,7 @@ def validate(
     strict: bool,
     max_line_bytes: int,
     color: Literal["auto", "always", "never"],
+    workers: int | None,
 ) -> None:
     """Check JSONL/JSON submissions and raw/sources.jsonl against their JSON Schema.
 
@@ -101,13 +105,14 @@ def validate(
         dtk validate submissions/new.jsonl
         dtk validate raw/sources.jsonl --format github
         dtk validate big.jsonl --max-errors 50 --format json
+        dtk validate huge.jsonl --workers 2
     """
     from toolkit.validate import validate_paths
 
     if dist is None and Path("dist/data").is_dir():
         dist = Path("dist")
     report = validate_paths(paths, schema=schema, max_errors=max_errors, dist=dist,
-                            strict=strict, max_line_bytes=max_line_bytes)
+                            strict=strict, max_line_bytes=max_line_bytes, workers=workers)
     stream = sys.stdout
     REPORTERS[output_format](color=use_color(color, stream)).report(report, stream)
     if any(i.rule in UNREADABLE_RULES for i in report.errors):

@@ -45,7 +45,7 @@ class TextReporter(Reporter):
     def format_issue(self, issue: Issue, severity: str) -> str:
         label = self._paint(f"{severity}[{issue.rule}]", "1;31" if severity == "error" else "1;33")
         return (f"{one_line(issue.file)}:{issue.line}:{issue.column}: {label} "
-                f"{issue.json_path}: {one_line(issue.message)}")
+                f"{one_line(issue.json_path)}: {one_line(issue.message)}")
 
     def report(self, report: ValidationReport, out: IO[str]) -> None:
         for issue in report.issues:
@@ -97,7 +97,8 @@ class GithubReporter(Reporter):
             out.write(f"::error::+{hidden} more errors not shown as annotations; "
                       "run dtk validate locally for the full list\n")
         if report.truncated:
-            out.write(f"::warning::stopped after {len(report.errors)} errors (--max-errors); later records were not checked\n")
+            out.write(f"::warning::stopped after {len(report.errors)} errors (--max-errors); "
+                      "later records were not checked\n")
         out.write(f"{'valid' if report.valid else 'invalid'}: {report.records} records checked, "
                   f"{report.invalid_records} invalid, {len(report.errors)} errors\n")
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -119,7 +120,7 @@ class GithubReporter(Reporter):
             "| rule | count | meaning |",
             "|---|---:|---|",
         ]
-        lines += [f"| `{rule}` | {n} | {cell(describe_rule(rule))} |"
+        lines += [f"| `{cell(rule)}` | {n} | {cell(describe_rule(rule))} |"
                   for rule, n in report.counts_by_rule().items()]
         return "\n".join(lines) + "\n\n"
 

@@ -34,6 +34,8 @@ def describe(
 ) -> tuple[str, str]:
     """``(pointer, message)`` for one failed keyword at ``path`` with the offending ``instance``."""
     field = str(path[-1]) if path else "record"
+    if len(path) > 1 and isinstance(path[-1], int):
+        field = f"{path[-2]}[{path[-1]}]"
     hint = descriptions.get(_pointer(path), "")
     if keyword == "required":
         name = detail["property"]
@@ -44,7 +46,12 @@ def describe(
         return where, f"unknown field{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))}: the schema does not define it"
     if keyword == "type":
         expected = detail.get("types") or detail.get("expected")
-        return _pointer(path), f"{field} must be {expected}, got {_json_type(instance)} {_show(instance)}"
+        got = _json_type(instance)
+        if instance is not None and not isinstance(instance, bool):
+            got += f" {_show(instance)}"
+        elif instance is not None:
+            got += f" {'true' if instance else 'false'}"
+        return _pointer(path), f"{field} must be {expected}, got {got}"
     if keyword == "format":
         return _pointer(path), f"{_show(instance)} is not a valid {detail.get('format')}"
     if keyword == "pattern":

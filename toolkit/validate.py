@@ -1,13 +1,20 @@
 """``validate_paths``: submissions and manifests checked against their schema, every problem
-reported with its place, nothing dropped, memory flat.
+reported with its place, nothing dropped, memory flat, on every core.
 
-Records are read in bounded batches; the compiled validator decides which are valid, and only the
-failing ones get the (slower) full error report. Duplicates are found by content id, inside the
-input and against the current release.
+The input is cut into parts: whole files, and byte ranges (aligned on newlines) of large JSONL
+files. Each part is checked on its own (in a worker process when there are several): records are
+read in bounded batches, the compiled validator decides which are valid, and only the failing
+ones get the (slower) full error report. A part returns its issues with line numbers counted from
+its own start, its record count and, compactly, the content id and line of each record. Parts are
+merged in input order, lines shifted by the newlines of the earlier parts, and duplicates found on
+the merged ids, so the report is the same for any number of workers.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,48 +23,30 @@ from typing import Any
 from toolkit.ids import record_id, released_ids
 from toolkit.issues import Issue, ValidationReport
 from toolkit.manifest import MANIFEST_NAME, check_entry, unlisted_files
+from toolkit.parallel import (
+    MIN_PARALLEL_BYTES,
+    default_workers,
+    ordered_map,
+    range_size,
+    split_ranges,
+)
 from toolkit.readers import reader_for
 from toolkit.readers.base import DEFAULT_MAX_LINE_BYTES
+from toolkit.readers.jsonl import JsonlReader
 from toolkit.schema import SchemaSet, default_schemas, fast_validator, load_schema_set
 from toolkit.schema_errors import descriptions_of, fast_issues
 
 INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson")
-
-
-class _StopValidation(Exception):
-    pass
-
-
-@dataclass
-class _Context:
-    schemas: SchemaSet
-    schema_choice: str
-    max_errors: int | None
-    max_line_bytes: int
-    existing_ids: set[str]
-    report: ValidationReport
-    validators: dict[str, tuple[Any, dict[str, str]]] = field(default_factory=dict)
-    seen_ids: dict[str, tuple[str, int]] = field(default_factory=dict)
-
-    def validator(self, name: str) -> tuple[Any, dict[str, str]]:
-        if name not in self.validators:
-            schema = self.schemas.resolve_name(name)
-            self.validators[name] = (fast_validator(schema, self.schemas), descriptions_of(name))
-        return self.validators[name]
-
-    def add(self, issues: Iterable[Issue]) -> None:
-        for issue in issues:
-            if self.max_errors is not None and issue.severity == "error" and len(self.report.errors) >= self.max_errors:
-                self.report.truncated = True
-                raise _StopValidation
-            self.report.issues.append(issue)
+#: Schemas whose records carry a content id, checked for duplicates.
+_ID_SCHEMAS = ("submission", "article")
 
 
 def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, Issue | None]]:
     """Input files in a stable order: directories become their ``.jsonl``/``.json`` files."""
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and p.is_file())
+            found = sorted(p for p in path.rglob("*")
+                           if p.suffix.lower() in INPUT_SUFFIXES and p.is_file())
             if not found:
                 yield path, Issue(str(path), 1, "", "file.no-inputs",
                                   f"directory holds no {', '.join(INPUT_SUFFIXES)} files")
@@ -77,61 +66,230 @@ def _schema_for(path: Path, choice: str) -> str:
     return "source" if path.name == MANIFEST_NAME else "submission"
 
 
-def _validate_file(path: Path, ctx: _Context) -> None:
-    display = str(path)
-    name = _schema_for(path, ctx.schema_choice)
-    validator, descriptions = ctx.validator(name)
-    is_manifest = name == "source"
+@dataclass(frozen=True)
+class _Settings:
+    """What every part needs to know, sent once to each worker."""
+
+    schema_dir: Path | None
+    extra: tuple[Path, ...]
+    descriptions: dict[str, dict[str, str]]
+    max_line_bytes: int
+    #: A part stops after this many errors of its own: later ones could never be reported.
+    stop_after: int | None
+    strict: bool
+
+
+@dataclass(frozen=True)
+class _Part:
+    file_index: int
+    path: Path
+    display: str
+    schema: str
+    start: int = 0
+    end: int | None = None
+
+
+@dataclass
+class _PartResult:
+    """What a part sends back: issues (lines local to the part) and compact per-record data."""
+
+    issues: list[Issue] = field(default_factory=list)
+    newlines: int = 0
+    records: int = 0
+    #: Local line of every record read, only when a cut may need it (``--max-errors``).
+    record_lines: array[int] | None = None
+    ids: array[int] = field(default_factory=lambda: array("Q"))
+    id_lines: array[int] = field(default_factory=lambda: array("q"))
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(settings: _Settings) -> None:
+    _WORKER.clear()
+    _WORKER["settings"] = settings
+    _WORKER["validators"] = {}
+
+
+def _validator(name: str) -> Any:
+    validators: dict[str, Any] = _WORKER["validators"]
+    if name not in validators:
+        settings: _Settings = _WORKER["settings"]
+        if settings.schema_dir is None and not settings.extra:
+            schemas = default_schemas()
+        else:
+            schemas = load_schema_set(settings.schema_dir, list(settings.extra))
+        validators[name] = fast_validator(schemas.resolve_name(name), schemas)
+    return validators[name]
+
+
+def _check_part(part: _Part) -> _PartResult:
+    """Check one part; runs in a worker. Never raises for anything found in the data."""
+    settings: _Settings = _WORKER["settings"]
+    validator = _validator(part.schema)
+    descriptions = settings.descriptions.get(part.schema, {})
+    display = part.display
+    is_manifest = part.schema == "source"
+    with_ids = part.schema in _ID_SCHEMAS
+    result = _PartResult(record_lines=array("q") if settings.stop_after is not None else None)
+    ids, id_lines, record_lines = result.ids, result.id_lines, result.record_lines
     seen_paths: dict[str, int] = {}
     listed: set[str] = set()
-    attempted = 0
+    errors = 0
+    options = {"display": display, "max_line_bytes": settings.max_line_bytes}
+    if part.start or part.end is not None:
+        reader: Any = JsonlReader(part.path, start=part.start, end=part.end, **options)
+    else:
+        reader = reader_for(part.path, **options)
+    is_valid = validator.is_valid
     try:
-        for batch in reader_for(path, display=display, max_line_bytes=ctx.max_line_bytes).batches():
-            attempted += batch.attempted
-            ctx.report.records += batch.attempted
-            bad_lines = {i.line for i in batch.issues if i.severity == "error"}
-            found = list(batch.issues)
+        for batch in reader.batches():
+            result.records += batch.attempted
+            found = batch.issues
             for record in batch.records:
                 value = record.value
-                if validator.is_valid(value):
-                    issues = []
-                else:
-                    issues = fast_issues(validator, value, file=display, line=record.line,
-                                         descriptions=descriptions)
-                if is_manifest:
-                    if not issues:
+                line = record.line
+                if record_lines is not None:
+                    record_lines.append(line)
+                if is_valid(value):
+                    if is_manifest:
                         listed.add(value["path"])
-                        issues = check_entry(path.parent, value, file=display, line=record.line,
+                        found += check_entry(part.path.parent, value, file=display, line=line,
                                              seen=seen_paths)
-                elif name in ("submission", "article"):
-                    issues += _duplicate_issues(value, display, record.line, ctx)
-                if issues:
-                    bad_lines.add(record.line)
-                found += issues
-            ctx.report.invalid_records += len(bad_lines)
-            ctx.add(sorted(found, key=lambda issue: issue.line))
+                else:
+                    found += fast_issues(validator, value, file=display, line=line,
+                                         descriptions=descriptions)
+                if with_ids and (rid := record_id(value)) is not None:
+                    ids.append(int(rid, 16))
+                    id_lines.append(line)
+            if record_lines is not None and batch.failed:
+                record_lines.extend(batch.failed)
+            found.sort(key=lambda issue: issue.line)
+            result.issues += found
+            if settings.stop_after is not None:
+                errors += sum(1 for i in found if i.severity == "error" or settings.strict)
+                if errors > settings.stop_after:
+                    break
     except OSError as exc:
-        ctx.add([Issue(display, 1, "", "file.unreadable", f"cannot read the file: {exc.strerror}")])
-        return
-    if attempted == 0:
-        ctx.add([Issue(display, 1, "", "file.empty", "the file holds no records")])
-    if is_manifest and attempted:
-        ctx.add(unlisted_files(path.parent, listed, file=display))
+        result.issues.append(Issue(display, 1, "", "file.unreadable",
+                                   f"cannot read the file: {exc.strerror}"))
+    if record_lines is not None:
+        result.record_lines = array("q", sorted(record_lines))
+    if isinstance(reader, JsonlReader):
+        result.newlines = reader.newlines
+    if is_manifest and result.records:
+        result.issues += unlisted_files(part.path.parent, listed, file=display)
+    return result
 
 
-def _duplicate_issues(value: dict[str, Any], file: str, line: int, ctx: _Context) -> list[Issue]:
-    rid = record_id(value)
-    if rid is None:
-        return []
-    if rid in ctx.existing_ids:
-        return [Issue(file, line, "", "record.exists",
-                      f"a record with the same title and body (id {rid}) is already released")]
-    first = ctx.seen_ids.setdefault(rid, (file, line))
-    if first != (file, line):
-        where = f"line {first[1]}" if first[0] == file else f"{first[0]}:{first[1]}"
-        return [Issue(file, line, "", "record.duplicate",
-                      f"same title and body as {where} (id {rid}); remove one of them")]
-    return []
+@dataclass
+class _FileState:
+    display: str
+    issues: list[Issue] = field(default_factory=list)
+    records: int = 0
+    record_lines: list[int] = field(default_factory=list)
+    lines_before: int = 0
+    is_file: bool = True
+
+
+def _shift(issues: list[Issue], by: int) -> list[Issue]:
+    if not by:
+        return issues
+    return [dataclasses.replace(i, line=i.line + by) for i in issues]
+
+
+def _plan(
+    paths: Iterable[Path], choice: str, workers: int, report: ValidationReport,
+    states: list[_FileState],
+) -> list[_Part]:
+    entries: list[tuple[Path, str]] = []
+    for path, problem in expand_paths(paths):
+        if problem is not None:
+            state = _FileState(problem.file, [problem], is_file=False)
+            states.append(state)
+            continue
+        entries.append((path, _schema_for(path, choice)))
+        states.append(_FileState(str(path)))
+        report.files += 1
+    total = sum(p.stat().st_size for p, _ in entries)
+    parallel = workers > 1 and total >= MIN_PARALLEL_BYTES
+    parts: list[_Part] = []
+    index = 0
+    for state in states:
+        if not state.is_file:
+            index += 1
+            continue
+        path, name = entries.pop(0)
+        size = path.stat().st_size
+        ranged = (parallel and name != "source" and path.suffix.lower() != ".json"
+                  and size > range_size(size, workers))
+        if ranged:
+            parts += [_Part(index, path, state.display, name, a, b)
+                      for a, b in split_ranges(path, range_size(size, workers))]
+        else:
+            parts.append(_Part(index, path, state.display, name))
+        index += 1
+    return parts
+
+
+def _duplicate_issues(
+    states: list[_FileState], ids: list[array[int]], lines: list[array[int]],
+    files: list[int], existing: set[str],
+) -> dict[int, list[Issue]]:
+    """``record.exists`` and ``record.duplicate`` issues by file index, found on the merged
+    ids with numpy so that a million records cost a few tens of MB, not a dict of strings."""
+    import numpy as np
+
+    out: dict[int, list[Issue]] = {}
+    if not ids:
+        return out
+    all_ids = np.concatenate([np.frombuffer(a, dtype=np.uint64) for a in ids])
+    if not len(all_ids):
+        return out
+    all_lines = np.concatenate([np.frombuffer(a, dtype=np.int64) for a in lines])
+    all_files = np.concatenate([np.full(len(a), f, dtype=np.int32) for a, f in zip(ids, files,
+                                                                                   strict=True)])
+    exists = np.zeros(len(all_ids), dtype=bool)
+    if existing:
+        known = np.array([int(i, 16) for i in existing
+                          if len(i) == 16 and all(c in "0123456789abcdef" for c in i)],
+                         dtype=np.uint64)
+        exists = np.isin(all_ids, known)
+    candidates = np.flatnonzero(~exists)
+    order = candidates[np.argsort(all_ids[candidates], kind="stable")]
+    sorted_ids = all_ids[order]
+    repeat = np.zeros(len(order), dtype=bool)
+    repeat[1:] = sorted_ids[1:] == sorted_ids[:-1]
+    group_start = np.maximum.accumulate(np.where(~repeat, np.arange(len(order)), 0))
+    first_of = order[group_start]
+    found: list[tuple[int, int, Issue]] = []
+    for position in np.flatnonzero(exists).tolist():
+        rid = f"{int(all_ids[position]):016x}"
+        file = int(all_files[position])
+        found.append((file, position, Issue(
+            states[file].display, int(all_lines[position]), "", "record.exists",
+            f"a record with the same title and body (id {rid}) is already released")))
+    for k in np.flatnonzero(repeat).tolist():
+        position, first = int(order[k]), int(first_of[k])
+        file, first_file = int(all_files[position]), int(all_files[first])
+        first_line = int(all_lines[first])
+        where = (f"line {first_line}" if states[first_file].display == states[file].display
+                 else f"{states[first_file].display}:{first_line}")
+        rid = f"{int(all_ids[position]):016x}"
+        found.append((file, position, Issue(
+            states[file].display, int(all_lines[position]), "", "record.duplicate",
+            f"same title and body as {where} (id {rid}); remove one of them")))
+    for file, _, issue in sorted(found, key=lambda item: item[1]):
+        out.setdefault(file, []).append(issue)
+    return out
+
+
+def _is_error(issue: Issue, strict: bool) -> bool:
+    return issue.severity == "error" or strict
+
+
+def _record_level(issue: Issue) -> bool:
+    return issue.severity == "error" and not issue.rule.startswith("file.")
 
 
 def validate_paths(
@@ -143,30 +301,109 @@ def validate_paths(
     strict: bool = False,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     schema_dir: Path | None = None,
+    workers: int | None = None,
 ) -> ValidationReport:
     """Validate JSONL/JSON submission files and ``sources.jsonl`` manifests.
+
+    The report is identical whatever ``workers`` is: issues come in input order (file by file,
+    line by line), with exact line numbers.
 
     Args:
         schema: ``auto`` (manifests by file name, everything else as submissions), a built-in
             schema name (``submission``, ``article``, ``source``) or the path of a schema file.
-        max_errors: stop after this many errors; the report is then marked ``truncated``.
+        max_errors: report only the first this many errors; when there were more, the report is
+            marked ``truncated`` and its counts cover the input up to the last reported error.
         dist: a release whose ids count as already taken (``record.exists``).
         strict: count warnings (BOM, CRLF, blank lines, unlisted raw files) as errors.
+        workers: processes to use (default: one per core); small inputs stay in-process.
     """
     extra = [Path(schema)] if schema.endswith(".json") else []
-    schemas = load_schema_set(schema_dir, extra) if extra or schema_dir else default_schemas()
+    schemas: SchemaSet = (load_schema_set(schema_dir, extra) if extra or schema_dir
+                          else default_schemas())
     choice = str(extra[0]) if extra else schema
-    schemas.resolve_name(choice) if choice != "auto" else None
+    if choice != "auto":
+        schemas.resolve_name(choice)
+    workers = default_workers() if workers is None else max(1, workers)
     report = ValidationReport(strict=strict)
-    existing = released_ids(dist) if dist is not None else set()
-    ctx = _Context(schemas, choice, max_errors, max_line_bytes, existing, report)
-    try:
-        for path, problem in expand_paths(Path(p) for p in paths):
-            if problem is not None:
-                ctx.add([problem])
-                continue
-            report.files += 1
-            _validate_file(path, ctx)
-    except _StopValidation:
-        pass
+    states: list[_FileState] = []
+    parts = _plan((Path(p) for p in paths), choice, workers, report, states)
+    names = {part.schema for part in parts}
+    settings = _Settings(schema_dir, tuple(extra), {n: descriptions_of(n) for n in names},
+                         max_line_bytes, max_errors, strict)
+
+    ids: list[array[int]] = []
+    id_lines: list[array[int]] = []
+    id_files: list[int] = []
+    errors_so_far = sum(1 for s in states for i in s.issues if _is_error(i, strict))
+    stopped = max_errors is not None and errors_so_far > max_errors
+    if not stopped:
+        results = ordered_map(_check_part, parts, workers=min(workers, len(parts)),
+                              initializer=_init_worker, initargs=(settings,))
+        for part, result in zip(parts, results, strict=False):
+            state = states[part.file_index]
+            base = state.lines_before
+            issues = _shift(result.issues, base)
+            if base and any(i.rule == "format.crlf" for i in state.issues):
+                issues = [i for i in issues if i.rule != "format.crlf"]  # once per file
+            state.issues += issues
+            state.records += result.records
+            if result.record_lines is not None:
+                state.record_lines += [line + base for line in result.record_lines]
+            state.lines_before += result.newlines
+            if len(result.ids):
+                if base:
+                    result.id_lines = array("q", (line + base for line in result.id_lines))
+                ids.append(result.ids)
+                id_lines.append(result.id_lines)
+                id_files.append(part.file_index)
+            errors_so_far += sum(1 for i in result.issues if _is_error(i, strict))
+            if max_errors is not None and errors_so_far > max_errors:
+                break  # the cut lies in what is merged already: later parts cannot matter
+    existing = released_ids(dist) if dist is not None and ids else set()
+    duplicates = _duplicate_issues(states, ids, id_lines, id_files, existing)
+    _finish(report, states, duplicates, max_errors, strict)
     return report
+
+
+def _finish(
+    report: ValidationReport, states: list[_FileState], duplicates: dict[int, list[Issue]],
+    max_errors: int | None, strict: bool,
+) -> None:
+    """Merge the duplicate issues into each file, apply the error limit, and count."""
+    errors = 0
+    for index, state in enumerate(states):
+        issues = state.issues
+        if index in duplicates:
+            issues = sorted(issues + duplicates[index], key=lambda issue: issue.line)
+        if not state.records and not any(i.rule.startswith("file.") for i in issues):
+            issues = [*issues, Issue(state.display, 1, "", "file.empty",
+                                     "the file holds no records")]
+        records = state.records
+        if max_errors is not None:
+            for position, issue in enumerate(issues):
+                if _is_error(issue, strict):
+                    errors += 1
+                    if errors > max_errors:
+                        report.truncated = True
+                        kept = issues[:position]
+                        last = kept[-1].line if kept else 0
+                        issues = [i for i in kept if i.line <= last]
+                        records = bisect_right(sorted(state.record_lines), last)
+                        break
+        report.records += records
+        report.issues += issues
+        if report.truncated:
+            report.files = sum(1 for s in states[: index + 1] if s.is_file)
+            break
+    report.invalid_records = _count_invalid(report.issues)
+
+
+def _count_invalid(issues: list[Issue]) -> int:
+    count, previous = 0, None
+    for issue in issues:
+        if _record_level(issue):
+            key = (issue.file, issue.line)
+            if key != previous:
+                count += 1
+                previous = key
+    return count

@@ -22,4 +22,6 @@ def reader_for(path: Path, **options: Any) -> Reader:
     return READERS[fmt](path, **options)
 
 
-__all__ = ["READERS", "Batch", "JsonArrayReader", "JsonlReader", "ParsedRecord", "Reader", "reader_for"]
+__all__ = [
+    "READERS", "Batch", "JsonArrayReader", "JsonlReader", "ParsedRecord", "Reader", "reader_for",
+]

@@ -36,6 +36,8 @@ class Batch:
     issues: list[Issue] = field(default_factory=list)
     #: Lines that held something meant as a record (parsed or not); blank lines excluded.
     attempted: int = 0
+    #: Lines of the attempted records that could not be parsed (their issues say why).
+    failed: list[int] = field(default_factory=list)
 
 
 class Reader(ABC):

@@ -11,15 +11,17 @@ from collections.abc import Iterator
 from toolkit.issues import Issue
 from toolkit.readers.base import Batch, ParsedRecord, Reader
 from toolkit.readers.jsonl import BOM
-from toolkit.readers.jsonparse import diagnose, parse_record
+from toolkit.readers.jsonparse import parse_record
 
 #: Largest JSON array file read into memory.
 MAX_ARRAY_BYTES = 256 * 1024 * 1024
+CLOSED, OPEN = -2, -1
 _TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
 
 
 def _element_spans(data: bytes, start: int) -> Iterator[tuple[int, int]]:
-    """Byte spans of the top-level elements of the array opening at ``data[start]``."""
+    """Byte spans of the top-level elements of the array opening at ``data[start]``, then one
+    marker: ``(after_close, CLOSED)``, or ``(begin, OPEN)`` when the array is never closed."""
     depth, element_start = 0, start + 1
     for match in _TOKEN.finditer(data, start):
         token = match.group()
@@ -30,10 +32,12 @@ def _element_spans(data: bytes, start: int) -> Iterator[tuple[int, int]]:
             if depth == 0:
                 if data[element_start:match.start()].strip():
                     yield element_start, match.start()
+                yield match.end(), CLOSED
                 return
         elif token == b"," and depth == 1:
             yield element_start, match.start()
             element_start = match.end()
+    yield element_start, OPEN
 
 
 class JsonArrayReader(Reader):
@@ -57,50 +61,80 @@ class JsonArrayReader(Reader):
                 "file starts with a UTF-8 byte-order mark; save it without one", severity="warning",
             ))
         stripped = data.lstrip()
+        if not stripped:
+            yield batch
+            return
         if not stripped.startswith(b"["):
             value, issue = parse_record(data, file=self.display, line=1, unterminated=True)
             batch.attempted += 1
             if issue:
                 batch.issues.append(issue)
+                batch.failed.append(1)
             elif value is not None:
                 batch.records.append(ParsedRecord(1, 0, value))
             yield batch
             return
-        whole, whole_issue = None, None
         try:
-            import orjson
-
-            whole = orjson.loads(data)
-        except Exception:
-            whole_issue = diagnose(data, file=self.display, line=1, unterminated=True)
-        if whole_issue and whole_issue.rule in ("encoding.utf8",):
-            line = data[: whole_issue.column - 1].count(b"\n") + 1
-            col = whole_issue.column - data.rfind(b"\n", 0, whole_issue.column - 1) - 1
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            batch.attempted += 1
+            line = data.count(b"\n", 0, exc.start) + 1
+            batch.failed.append(line)
+            col = exc.start - data.rfind(b"\n", 0, exc.start)
             batch.issues.append(Issue(
-                self.display, line, "", whole_issue.rule, whole_issue.message, column=col
+                self.display, line, "", "encoding.utf8",
+                f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte {col} of the line; "
+                "re-save the file as UTF-8", column=col,
             ))
             yield batch
             return
-        del whole
         offset = len(data) - len(stripped)
         counted_to, line = 0, 1
         for begin, end in _element_spans(data, offset):
+            unterminated = end == OPEN
+            if end == CLOSED:
+                rest = data[begin:]
+                if rest.strip():
+                    skip = len(rest) - len(rest.lstrip())
+                    line += data.count(b"\n", counted_to, begin + skip)
+                    col = begin + skip - data.rfind(b"\n", 0, begin + skip)
+                    batch.issues.append(Issue(self.display, line, "", "json.syntax",
+                                              "unexpected text after the end of the JSON array",
+                                              column=col))
+                break
+            if unterminated:
+                if not data[begin:].strip():
+                    batch.issues.append(self._not_closed(data))
+                    break
+                end = len(data)
             lead = len(data[begin:end]) - len(data[begin:end].lstrip())
             line += data.count(b"\n", counted_to, begin + lead)
             counted_to = begin + lead
             batch.attempted += 1
-            value, issue = parse_record(data[begin:end], file=self.display, line=line)
+            value, issue = parse_record(data[begin:end], file=self.display, line=line,
+                                        unterminated=unterminated)
             if issue:
-                batch.issues.append(issue)
+                batch.issues.append(self._relocate(issue, data, begin, lead))
+                batch.failed.append(line)
             elif value is not None:
                 batch.records.append(ParsedRecord(line, begin + lead, value))
+            if unterminated and (issue is None or issue.rule != "json.truncated"):
+                batch.issues.append(self._not_closed(data))
             if len(batch.records) >= self.batch_size:
                 yield batch
                 batch = Batch()
-        if whole_issue is not None and not batch.issues:
-            last_line = data.count(b"\n") + 1
-            batch.issues.append(Issue(
-                self.display, last_line, "", whole_issue.rule if whole_issue.rule != "json.syntax"
-                else "json.truncated", "the JSON array is not closed properly: " + whole_issue.message,
-            ))
         yield batch
+
+    def _not_closed(self, data: bytes) -> Issue:
+        return Issue(self.display, data.count(b"\n") + 1, "", "json.truncated",
+                     "the file ends before the JSON array is closed: it looks truncated",
+                     column=len(data) - data.rfind(b"\n"))
+
+    @staticmethod
+    def _relocate(issue: Issue, data: bytes, begin: int, lead: int) -> Issue:
+        """An element's parse issue, its column counted in the element, moved to file lines."""
+        position = begin + issue.column - 1 if issue.column > 1 else begin + lead
+        line = data.count(b"\n", 0, position) + 1
+        column = position - data.rfind(b"\n", 0, position)
+        return Issue(issue.file, line, issue.pointer, issue.rule, issue.message, column=column,
+                     severity=issue.severity)

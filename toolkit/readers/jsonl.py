@@ -8,6 +8,8 @@ and bytes that are not UTF-8. Every problem becomes an issue and reading goes on
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 from toolkit.issues import Issue
 from toolkit.readers.base import Batch, ParsedRecord, Reader
@@ -18,52 +20,68 @@ BOM = b"\xef\xbb\xbf"
 
 
 class JsonlReader(Reader):
-    """One JSON object per line."""
+    """One JSON object per line. ``start``/``end`` restrict reading to a byte range that begins
+    just after a newline (see :func:`toolkit.parallel.split_ranges`); line numbers are then
+    counted from the range start, and :attr:`newlines` tells how many the range held."""
 
-    def raw_lines(self) -> Iterator[tuple[int, int, bytes | None, bool]]:
-        """Yield ``(line_no, byte_offset, content, terminated)``; content is None for a line
-        past ``max_line_bytes``, whose bytes were skipped."""
-        line_no, offset, buffer, too_long = 1, 0, b"", False
+    def __init__(self, path: Path, *, start: int = 0, end: int | None = None,
+                 **options: Any) -> None:
+        super().__init__(path, **options)
+        self.start, self.end = start, end
+        self.newlines = 0
+
+    def raw_lines(self) -> Iterator[tuple[int, bytes | None, bool]]:
+        """Yield ``(line_no, content, terminated)``; content is None for a line past
+        ``max_line_bytes``, whose bytes were skipped rather than buffered."""
+        limit = self.max_line_bytes
+        line_no, buffer, too_long = 1, b"", False
+        remaining = -1 if self.end is None else self.end - self.start
         with self.path.open("rb") as handle:
-            while chunk := handle.read(CHUNK_BYTES):
-                buffer += chunk
+            handle.seek(self.start)
+            while remaining:
+                chunk = handle.read(CHUNK_BYTES if remaining < 0 else min(CHUNK_BYTES, remaining))
+                if not chunk:
+                    break
+                remaining -= len(chunk) if remaining > 0 else 0
+                buffer = buffer + chunk if buffer else chunk
                 start = 0
-                while (end := buffer.find(b"\n", start)) != -1:
-                    if too_long:
-                        yield line_no, offset, None, True
+                while (stop := buffer.find(b"\n", start)) != -1:
+                    if too_long or stop - start > limit:
+                        yield line_no, None, True
                         too_long = False
                     else:
-                        yield line_no, offset, buffer[start:end], True
-                    offset += end + 1 - start
+                        yield line_no, buffer[start:stop], True
                     line_no += 1
-                    start = end + 1
+                    start = stop + 1
                 buffer = buffer[start:]
-                if len(buffer) > self.max_line_bytes:
-                    too_long = True
-                    offset += len(buffer)
-                    buffer = b""
+                if len(buffer) > limit:
+                    too_long, buffer = True, b""
+        self.newlines = line_no - 1
         if too_long:
-            yield line_no, offset, None, False
+            yield line_no, None, False
         elif buffer:
-            yield line_no, offset, buffer, False
+            yield line_no, buffer, False
 
     def batches(self) -> Iterator[Batch]:
         batch = Batch()
         crlf_seen = False
-        for line_no, offset, content, terminated in self.raw_lines():
+        bom_possible = self.start == 0
+        for line_no, content, terminated in self.raw_lines():
             if content is None:
                 batch.attempted += 1
+                batch.failed.append(line_no)
                 batch.issues.append(Issue(
                     self.display, line_no, "", "record.too-long",
                     f"line is longer than {self.max_line_bytes:,} bytes; split the record or "
                     "raise --max-line-bytes",
                 ))
                 continue
-            if line_no == 1 and content.startswith(BOM):
+            if line_no == 1 and bom_possible and content.startswith(BOM):
                 content = content[len(BOM):]
                 batch.issues.append(Issue(
                     self.display, 1, "", "encoding.bom",
-                    "file starts with a UTF-8 byte-order mark; save it without one", severity="warning",
+                    "file starts with a UTF-8 byte-order mark; save it without one",
+                    severity="warning",
                 ))
             if content.endswith(b"\r"):
                 content = content[:-1]
@@ -86,9 +104,10 @@ class JsonlReader(Reader):
             )
             if issue is not None:
                 batch.issues.append(issue)
+                batch.failed.append(line_no)
             else:
                 assert value is not None
-                batch.records.append(ParsedRecord(line_no, offset, value))
+                batch.records.append(ParsedRecord(line_no, 0, value))
                 if len(batch.records) >= self.batch_size:
                     yield batch
                     batch = Batch()

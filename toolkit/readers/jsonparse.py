@@ -28,7 +28,9 @@ def _reject_constant(name: str) -> Any:
 
 def _count_keys(value: Any) -> int:
     if isinstance(value, dict):
-        return len(value) + sum(_count_keys(v) for v in value.values() if isinstance(v, dict | list))
+        return len(value) + sum(
+            _count_keys(v) for v in value.values() if isinstance(v, dict | list)
+        )
     if isinstance(value, list):
         return sum(_count_keys(v) for v in value if isinstance(v, dict | list))
     return 0
@@ -97,11 +99,12 @@ def diagnose(raw: bytes, *, file: str, line: int, unterminated: bool) -> Issue:
         return Issue(file, line, "", "json.too-deep", "the value nests too deeply to be parsed")
     except json.JSONDecodeError as exc:
         col = _byte_column(text, exc.pos)
-        if unterminated and exc.pos >= len(text.rstrip()):
+        # A value cut short fails either at its end or inside an unterminated string.
+        if unterminated and (exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated")):
             return Issue(
                 file, line, "", "json.truncated",
                 "the last line ends before the JSON value does: the file looks truncated",
-                column=col,
+                column=len(raw) + 1,
             )
         return Issue(file, line, "", "json.syntax", f"invalid JSON: {exc.msg}", column=col)
     # The standard library accepts what orjson refused: nesting past orjson's depth limit.
@@ -120,7 +123,8 @@ def parse_record(
         kind = "an array" if isinstance(value, list) else type(value).__name__
         kind = {"str": "a string", "int": "a number", "float": "a number", "NoneType": "null",
                 "bool": "a boolean"}.get(kind, kind)
-        return None, Issue(file, line, "", "json.not-object", f"a record must be a JSON object, got {kind}")
+        return None, Issue(file, line, "", "json.not-object",
+                           f"a record must be a JSON object, got {kind}")
     duplicate = find_duplicate_key(raw, value)
     if duplicate:
         pointer, key = duplicate
