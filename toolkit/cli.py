@@ -188,3 +188,30 @@ def check(dist: Path, output_format: str, no_load: bool, color: Literal["auto", 
     report = check_release(dist, load=not no_load)
     REPORTERS[output_format](color=use_color(color, sys.stdout)).report(report, sys.stdout)
     sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("-o", "--format", "output_format", type=click.Choice(["json", "markdown", "text"]),
+              default="text", show_default=True, help="Report format (markdown: the card section).")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Records listed per section in text and markdown (0: all).")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when the releases differ, as git diff does.")
+@handle_errors
+def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) -> None:
+    """Show what changed between two releases: records added, removed, changed (with the fields)
+    and moved split, schema changes, counts per split and publisher, and the version bump the
+    changes need.
+
+    \b
+    Example:
+        dtk diff dist-1.0.0/ dist/
+        dtk diff dist-1.0.0/ dist/ --format json
+        dtk diff dist-1.0.0/ dist/ --format markdown --limit 0
+    """
+    from toolkit.diff import DIFF_RENDERERS, diff_releases
+
+    result = diff_releases(old, new)
+    click.echo(DIFF_RENDERERS[output_format](result, limit or None), nl=False)
+    sys.exit(EXIT_INVALID if exit_code and not result.identical else EXIT_OK)

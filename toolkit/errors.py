@@ -8,7 +8,8 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
     ├── InputError        an input path cannot be read at all
     ├── SchemaError       a schema or profile file is invalid, or refers outside schema/
     └── ReleaseError      a release cannot be built or does not check out
-        └── BuildLockedError   another build holds the release lock
+        ├── BuildLockedError   another build holds the release lock
+        └── VersionBumpError   the dataset version is too small for what the release changes
 """
 
 from __future__ import annotations
@@ -36,3 +37,7 @@ class ReleaseError(ToolkitError):
 
 class BuildLockedError(ReleaseError):
     """Another ``dtk build`` is writing the same release."""
+
+
+class VersionBumpError(ReleaseError):
+    """The release changes more than its dataset version bump allows (see toolkit.versioning)."""

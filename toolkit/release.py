@@ -33,6 +33,7 @@ from toolkit.manifest import SourceEntry, load_manifest, sha256_file
 from toolkit.schema import default_schemas, fast_validator, schema_sha256
 from toolkit.schema_errors import descriptions_of, fast_issues
 from toolkit.split import split_of
+from toolkit.versioning import enforce_version_bump
 from toolkit.writers import JsonLinesWriter, SplitWriter
 
 SPOOL_BATCH_ROWS = 4096
@@ -246,6 +247,7 @@ def build_release(
             manifest = _build_into(stage, raw_dir, entries, config, progress)
             card_text = _write_card(stage, raw_dir.resolve().parent)
             shutil.rmtree(stage / ".work")
+            enforce_version_bump(out, stage)
             swap_in(stage, out)
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
