@@ -31,17 +31,25 @@ def _check_files(dist: Path, manifest: dict[str, Any], report: ValidationReport)
         path = dist / relative
         report.files += 1
         if not path.is_file():
-            report.issues.append(_issue(relative, "release.missing-file", "listed in manifest.json but missing"))
+            report.issues.append(
+                _issue(relative, "release.missing-file", "listed in manifest.json but missing")
+            )
         elif path.stat().st_size != entry["bytes"] or sha256_file(path) != entry["sha256"]:
-            report.issues.append(_issue(relative, "release.checksum",
-                                        "SHA-256 or size differs from manifest.json: the file was changed "
-                                        "after the build; rebuild with dtk build"))
+            report.issues.append(
+                _issue(
+                    relative,
+                    "release.checksum",
+                    "SHA-256 or size differs from manifest.json: the file was changed "
+                    "after the build; rebuild with dtk build",
+                )
+            )
     for folder in ("data", "jsonl"):
         for path in sorted((dist / folder).glob("*")) if (dist / folder).is_dir() else []:
             relative = path.relative_to(dist).as_posix()
             if relative not in listed:
-                report.issues.append(_issue(relative, "release.unlisted-file",
-                                            "file is not listed in manifest.json"))
+                report.issues.append(
+                    _issue(relative, "release.unlisted-file", "file is not listed in manifest.json")
+                )
 
 
 def _check_rows(dist: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
@@ -60,7 +68,9 @@ def _check_rows(dist: Path, manifest: dict[str, Any], report: ValidationReport) 
                 handle = pq.ParquetFile(path)
                 batches = list(handle.iter_batches(batch_size=4096))
             except Exception as exc:  # a corrupt file: say so, keep checking the rest
-                report.issues.append(_issue(relative, "release.unreadable", f"cannot read Parquet: {exc}"))
+                report.issues.append(
+                    _issue(relative, "release.unreadable", f"cannot read Parquet: {exc}")
+                )
                 continue
             for batch in batches:
                 for row in batch.to_pylist():
@@ -70,40 +80,67 @@ def _check_rows(dist: Path, manifest: dict[str, Any], report: ValidationReport) 
                         report.invalid_records += 1
                         report.issues += [
                             Issue(relative, rows, i.pointer, "release.schema", i.message)
-                            for i in fast_issues(validator, row, file=relative, line=rows, descriptions=descriptions)
+                            for i in fast_issues(
+                                validator, row, file=relative, line=rows, descriptions=descriptions
+                            )
                         ]
                     rid = row.get("id")
                     parquet_ids.append(rid)
                     if rid in seen:
-                        report.issues.append(_issue(relative, "release.duplicate-id",
-                                                    f"id {rid} is also in split {seen[rid]!r}", line=rows))
+                        report.issues.append(
+                            _issue(
+                                relative,
+                                "release.duplicate-id",
+                                f"id {rid} is also in split {seen[rid]!r}",
+                                line=rows,
+                            )
+                        )
                     seen[rid] = split
         if rows != info.get("num_examples"):
-            report.issues.append(_issue("manifest.json", "release.count",
-                                        f"split {split!r} has {rows} rows, manifest says {info.get('num_examples')}"))
+            report.issues.append(
+                _issue(
+                    "manifest.json",
+                    "release.count",
+                    f"split {split!r} has {rows} rows, manifest says {info.get('num_examples')}",
+                )
+            )
         jsonl = dist / "jsonl" / f"{split}.jsonl"
         if jsonl.is_file():
             with jsonl.open("rb") as handle:
                 jsonl_ids = [orjson.loads(line).get("id") for line in handle if line.strip()]
             if jsonl_ids != parquet_ids:
-                report.issues.append(_issue(jsonl.relative_to(dist).as_posix(), "release.jsonl-mismatch",
-                                            "the JSONL copy does not hold the same records as the Parquet files"))
+                report.issues.append(
+                    _issue(
+                        jsonl.relative_to(dist).as_posix(),
+                        "release.jsonl-mismatch",
+                        "the JSONL copy does not hold the same records as the Parquet files",
+                    )
+                )
 
 
 def _check_card(dist: Path, manifest: dict[str, Any], report: ValidationReport, load: bool) -> None:
     card = dist / "README.md"
     if not card.is_file():
-        report.issues.append(_issue("README.md", "release.missing-file", "the dataset card is missing"))
+        report.issues.append(
+            _issue("README.md", "release.missing-file", "the dataset card is missing")
+        )
         return
     from huggingface_hub import DatasetCard
 
     data = DatasetCard.load(card).data.to_dict()
-    declared = {s["name"]: s.get("num_examples") for s in (data.get("dataset_info") or {}).get("splits", [])}
+    declared = {
+        s["name"]: s.get("num_examples") for s in (data.get("dataset_info") or {}).get("splits", [])
+    }
     for split, info in manifest.get("splits", {}).items():
         if declared.get(split) != info.get("num_examples"):
-            report.issues.append(_issue("README.md", "release.count",
-                                        f"card says {declared.get(split)} examples in {split!r}, "
-                                        f"manifest says {info.get('num_examples')}"))
+            report.issues.append(
+                _issue(
+                    "README.md",
+                    "release.count",
+                    f"card says {declared.get(split)} examples in {split!r}, "
+                    f"manifest says {info.get('num_examples')}",
+                )
+            )
     if not load:
         return
     import datasets
@@ -111,12 +148,19 @@ def _check_card(dist: Path, manifest: dict[str, Any], report: ValidationReport, 
     try:
         loaded = datasets.load_dataset(str(dist))
     except Exception as exc:
-        report.issues.append(_issue("README.md", "release.load", f"datasets.load_dataset fails: {exc}"))
+        report.issues.append(
+            _issue("README.md", "release.load", f"datasets.load_dataset fails: {exc}")
+        )
         return
     for split, ds in loaded.items():
         if ds.features != hf_features("article"):
-            report.issues.append(_issue("README.md", "release.load",
-                                        f"split {split!r} loads with features other than the schema's"))
+            report.issues.append(
+                _issue(
+                    "README.md",
+                    "release.load",
+                    f"split {split!r} loads with features other than the schema's",
+                )
+            )
 
 
 def check_release(dist: Path = Path("dist"), *, load: bool = True) -> ValidationReport:
@@ -126,8 +170,13 @@ def check_release(dist: Path = Path("dist"), *, load: bool = True) -> Validation
     try:
         manifest = orjson.loads(manifest_path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
-        report.issues.append(_issue("manifest.json", "release.missing-file",
-                                    f"cannot read {manifest_path}: {exc}; is this a release folder?"))
+        report.issues.append(
+            _issue(
+                "manifest.json",
+                "release.missing-file",
+                f"cannot read {manifest_path}: {exc}; is this a release folder?",
+            )
+        )
         return report
     _check_files(dist, manifest, report)
     _check_rows(dist, manifest, report)

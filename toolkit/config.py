@@ -35,10 +35,15 @@ class DatasetConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "name": self.name, "pretty_name": self.pretty_name, "version": self.version,
-            "license": self.license, "split_ratios": self.split_ratios,
-            "dedup_threshold": self.dedup_threshold, "tags": self.tags,
-            "task_categories": self.task_categories, "description": self.description,
+            "name": self.name,
+            "pretty_name": self.pretty_name,
+            "version": self.version,
+            "license": self.license,
+            "split_ratios": self.split_ratios,
+            "dedup_threshold": self.dedup_threshold,
+            "tags": self.tags,
+            "task_categories": self.task_categories,
+            "description": self.description,
         }
 
 

@@ -1,10 +1,12 @@
 """Finding duplicates among the records of a build: exact (same content id) and near (MinHash
-over the record's lead, with LSH to find candidates, via ``rensa``).
+of the record's lead, LSH banding to find candidates, signatures to confirm).
 
 The lead (title plus the first words of the body) is what a teaser and the full article of the
 same story share, so they land in one cluster; each cluster keeps its fullest record (longest
-body, then first seen) and every other member is dropped with the id it duplicates. Memory per
-record is a few hundred bytes (signature matrix and length array), never the text.
+body, then first in build order) and every other member is dropped with the id it duplicates.
+Signatures are computed with ``rensa`` where the records are (in the workers); the banding is
+vectorised over fixed-size NumPy arrays, so memory per record is a few hundred bytes and the
+result does not depend on the order in which workers finished.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import numpy as np
 
 from toolkit.ids import normalize_text
 
-NUM_PERM = 64
-NUM_BANDS = 16
+NUM_PERM = 32
+ROWS_PER_BAND = 4
 LEAD_WORDS = 80
 SHINGLE = 3
 SEED = 1729
@@ -33,87 +35,106 @@ class Duplicate:
 
 
 def lead_shingles(title: str, body: str) -> list[str]:
-    """Word 3-grams of the normalised title and first words of the body."""
+    """Word 3-grams of the normalised title and the first words of the body."""
     words = normalize_text(f"{title} {body}").split()[: LEAD_WORDS + len(title.split())]
     if len(words) < SHINGLE:
         return [" ".join(words)]
     return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
 
 
-class Deduplicator:
-    """Feed records in build order with :meth:`add`; :meth:`resolve` says which to drop."""
+def lead_signature(title: str, body: str) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` uint32) of a record's lead."""
+    import rensa
 
-    def __init__(self, threshold: float, *, near: bool = True) -> None:
-        import rensa
+    minhash = rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
+    minhash.update(lead_shingles(title, body))
+    return np.asarray(minhash.digest(), dtype=np.uint32)
 
-        self._rensa = rensa
-        self.threshold = threshold
-        self.near = near and threshold < 1.0
-        self._lsh = rensa.RMinHashLSH(threshold=threshold, num_perm=NUM_PERM, num_bands=NUM_BANDS)
-        self._signatures = np.zeros((1024, NUM_PERM), dtype=np.uint32)
-        self._lengths = np.zeros(1024, dtype=np.int64)
-        self._first_by_id: dict[str, int] = {}
-        self._parent: dict[int, int] = {}
-        self._exact: dict[int, int] = {}
-        self._similarity: dict[tuple[int, int], float] = {}
-        self.count = 0
 
-    def _grow(self, index: int) -> None:
-        if index >= len(self._lengths):
-            size = max(index + 1, len(self._lengths) * 2)
-            self._lengths = np.resize(self._lengths, size)
-            signatures = np.zeros((size, NUM_PERM), dtype=np.uint32)
-            signatures[: len(self._signatures)] = self._signatures
-            self._signatures = signatures
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
 
-    def _find(self, i: int) -> int:
-        while self._parent.get(i, i) != i:
-            i = self._parent[i]
-        return i
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(i, i) != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
 
-    def add(self, index: int, record_id: str, title: str, body: str) -> None:
-        """Register record ``index`` (0, 1, 2, ... in build order)."""
-        self._grow(index)
-        self.count = max(self.count, index + 1)
-        self._lengths[index] = len(body)
-        first = self._first_by_id.setdefault(record_id, index)
-        if first != index:
-            self._exact[index] = first
-            return
-        if not self.near:
-            return
-        minhash = self._rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
-        minhash.update(lead_shingles(title, body))
-        signature = np.asarray(minhash.digest(), dtype=np.uint32)
-        self._signatures[index] = signature
-        for candidate in sorted(self._lsh.query(minhash)):
-            similarity = float(np.mean(self._signatures[candidate] == signature))
-            if similarity >= self.threshold:
-                a, b = self._find(candidate), self._find(index)
-                if a != b:
-                    self._parent[max(a, b)] = min(a, b)
-                self._similarity[(min(candidate, index), max(candidate, index))] = similarity
-        self._lsh.insert(index, minhash)
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+            self.parent.setdefault(min(ra, rb), min(ra, rb))
 
-    def resolve(self) -> dict[int, Duplicate]:
-        """Every record to drop, by index. Exact copies point at the record their cluster keeps."""
-        clusters: dict[int, list[int]] = {}
-        for member in self._parent:
-            clusters.setdefault(self._find(member), []).append(member)
-        keep: dict[int, int] = {}
-        for root, members in clusters.items():
-            members = sorted({root, *members})
-            best = max(members, key=lambda i: (int(self._lengths[i]), -i))
-            for member in members:
-                keep[member] = best
-        drops: dict[int, Duplicate] = {}
-        for member, best in keep.items():
-            if member != best:
-                pair = (min(member, best), max(member, best))
-                similarity = self._similarity.get(pair) or float(
-                    np.mean(self._signatures[member] == self._signatures[best])
-                )
-                drops[member] = Duplicate(member, best, "near", round(similarity, 4))
-        for member, first in self._exact.items():
-            drops[member] = Duplicate(member, keep.get(first, first), "exact", 1.0)
+
+def _band_keys(signatures: np.ndarray) -> np.ndarray:
+    """One uint64 key per band and record: the band's rows mixed together."""
+    n = signatures.shape[0]
+    bands = signatures.reshape(n, -1, ROWS_PER_BAND).astype(np.uint64)
+    keys = np.zeros(bands.shape[:2], dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for row in range(ROWS_PER_BAND):
+            keys = keys * np.uint64(0x100000001B3) ^ bands[:, :, row]
+    return keys
+
+
+def find_duplicates(
+    ids: np.ndarray, lengths: np.ndarray, signatures: np.ndarray, threshold: float
+) -> dict[int, Duplicate]:
+    """Every record to drop, by build index.
+
+    Args:
+        ids: content ids (``S16``), one per record in build order.
+        lengths: body lengths; the longest record of a cluster is kept.
+        signatures: ``lead_signature`` of each record, shape ``(n, NUM_PERM)``.
+        threshold: signature agreement at or above which two leads are near-duplicates;
+            1.0 keeps only exact deduplication.
+    """
+    n = len(ids)
+    drops: dict[int, Duplicate] = {}
+    if n == 0:
         return drops
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    first_of = np.empty(n, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    run_first = order[starts]
+    first_of[order] = np.repeat(run_first, np.diff(np.r_[starts, n]))
+    unique = np.sort(run_first)
+    clusters = _UnionFind()
+    similarity: dict[tuple[int, int], float] = {}
+    if threshold < 1.0 and len(unique) > 1:
+        keys = _band_keys(signatures[unique])
+        for band in range(keys.shape[1]):
+            column = keys[:, band]
+            band_order = np.argsort(column, kind="stable")
+            sorted_keys = column[band_order]
+            same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
+            for pos in same:
+                a, b = int(unique[band_order[pos]]), int(unique[band_order[pos + 1]])
+                pair = (min(a, b), max(a, b))
+                if pair in similarity:
+                    continue
+                score = float(np.mean(signatures[a] == signatures[b]))
+                similarity[pair] = score
+                if score >= threshold:
+                    clusters.union(a, b)
+    members: dict[int, list[int]] = {}
+    for i in list(clusters.parent):
+        members.setdefault(clusters.find(i), []).append(i)
+    keep: dict[int, int] = {}
+    for group in members.values():
+        best = max(group, key=lambda i: (int(lengths[i]), -i))
+        for i in group:
+            keep[i] = best
+            if i != best:
+                pair = (min(i, best), max(i, best))
+                score = similarity.get(pair, float(np.mean(signatures[i] == signatures[best])))
+                drops[i] = Duplicate(i, best, "near", round(score, 4))
+    for i in np.flatnonzero(first_of != np.arange(n)):
+        first = int(first_of[i])
+        drops[int(i)] = Duplicate(int(i), keep.get(first, first), "exact", 1.0)
+    return dict(sorted(drops.items()))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,31 +25,23 @@ import pyarrow.compute as pc
 from toolkit import __version__
 from toolkit.atomic import atomic_write_bytes, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.config import DatasetConfig, load_config
-from toolkit.dedup import Deduplicator
+from toolkit.dedup import NUM_PERM, find_duplicates
+from toolkit.engine import run_tasks
 from toolkit.errors import ReleaseError
 from toolkit.features import arrow_schema
-from toolkit.issues import Issue
 from toolkit.manifest import SourceEntry, load_manifest, sha256_file
-from toolkit.schema import default_schemas, fast_validator, schema_sha256
-from toolkit.schema_errors import descriptions_of, fast_issues
-from toolkit.split import split_of
+from toolkit.schema import schema_sha256
+from toolkit.shards import ShardResult, ShardTask, SourceCounts, process_shard
 from toolkit.versioning import enforce_version_bump
 from toolkit.writers import JsonLinesWriter, SplitWriter
 
-SPOOL_BATCH_ROWS = 4096
 Progress = Callable[[str, int], None]
+#: Below this much raw input the build runs in-process.
+SMALL_BUILD_BYTES = 8 * 1024 * 1024
 
 
-@dataclass
-class SourceCounts:
-    """What became of one raw file's records."""
-
-    extracted: int = 0
-    released: int = 0
-    rejected: int = 0
-    deduplicated: int = 0
-    skipped: int = 0
-    extractors: set[str] = field(default_factory=set)
+def _input_bytes(raw_dir: Path, entries: list[SourceEntry]) -> int:
+    return sum((raw_dir / e.path).stat().st_size for e in entries)
 
 
 @dataclass
@@ -76,142 +68,96 @@ def build_timestamp() -> str | None:
     return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _reject_row(entry: SourceEntry, issues: list[Issue], record: dict[str, Any] | None) -> dict[str, Any]:
-    provenance = (record or {}).get("provenance") if isinstance(record, dict) else None
-    span = provenance.get("span") if isinstance(provenance, dict) else None
-    line = span.get("start_line") if isinstance(span, dict) else issues[0].line
-    return {
-        "source_file": entry.path,
-        "line": line,
-        "span": span,
-        "id": (record or {}).get("id") if isinstance(record, dict) else None,
-        "rule": issues[0].rule,
-        "errors": [{"rule": i.rule, "pointer": i.pointer, "message": i.message, "line": i.line,
-                    "column": i.column} for i in issues],
-        "record": record,
-    }
+def _tasks(
+    raw_dir: Path, entries: list[SourceEntry], work: Path, config: DatasetConfig
+) -> list[ShardTask]:
+    from toolkit.extract import prepare_context
+
+    context = prepare_context(raw_dir, entries)
+    names = tuple(config.split_ratios)
+    ratios = tuple(config.split_ratios[n] for n in names)
+    return [
+        ShardTask(i, i, raw_dir, entry, work, names, ratios, context)
+        for i, entry in enumerate(entries)
+    ]
 
 
-class _Pass1:
-    """Extract and validate every source, spilling valid rows and rejecting the rest."""
-
-    def __init__(self, stage: Path, raw_dir: Path, config: DatasetConfig, progress: Progress | None):
-        self.stage, self.raw_dir, self.config, self.progress = stage, raw_dir, config, progress
-        self.schema = arrow_schema("article")
-        schemas = default_schemas()
-        self.validator = fast_validator(schemas.resolve_name("article"), schemas)
-        self.descriptions = descriptions_of("article")
-        self.rejects = JsonLinesWriter(stage / "rejects.jsonl")
-        self.dedup = Deduplicator(config.dedup_threshold)
-        self.split_names = list(config.split_ratios)
-        self.split_code = np.zeros(1024, dtype=np.int8)
-        self.source_of = np.zeros(1024, dtype=np.int32)
-        self.valid = 0
-        self.pending: list[dict[str, Any]] = []
-        self.spool_path = stage / ".work" / "valid.arrows"
-        self.spool_path.parent.mkdir()
-        self._sink = pa.OSFile(str(self.spool_path), "wb")
-        self._spool = pa.ipc.new_stream(self._sink, self.schema)
-        self.counts: list[SourceCounts] = []
-
-    def _flush(self) -> None:
-        if self.pending:
-            self._spool.write_table(pa.Table.from_pylist(self.pending, schema=self.schema))
-            self.pending = []
-
-    def _accept(self, source: int, record: dict[str, Any]) -> None:
-        index = self.valid
-        if index >= len(self.split_code):
-            self.split_code = np.resize(self.split_code, index * 2)
-            self.source_of = np.resize(self.source_of, index * 2)
-        self.split_code[index] = self.split_names.index(split_of(record["id"], self.config.split_ratios))
-        self.source_of[index] = source
-        self.dedup.add(index, record["id"], record["title"], record["body"])
-        self.pending.append(record)
-        self.valid += 1
-        if len(self.pending) >= SPOOL_BATCH_ROWS:
-            self._flush()
-
-    def run(self, entries: list[SourceEntry]) -> None:
-        from toolkit.extract import extract_source, prepare_context
-
-        context = prepare_context(self.raw_dir, entries)
-        for source, entry in enumerate(entries):
-            counts = SourceCounts()
-            self.counts.append(counts)
-            for item in extract_source(self.raw_dir, entry, context):
-                if isinstance(item, Issue):
-                    if item.severity == "warning":
-                        counts.skipped += 1
-                        continue
-                    counts.extracted += 1
-                    counts.rejected += 1
-                    self.rejects.write(_reject_row(entry, [item], None))
-                    continue
-                counts.extracted += 1
-                extractor = (item.get("provenance") or {}).get("extractor")
-                if isinstance(extractor, str):
-                    counts.extractors.add(extractor)
-                if self.validator.is_valid(item):
-                    self._accept(source, item)
-                    continue
-                line = ((item.get("provenance") or {}).get("span") or {}).get("start_line", 1)
-                issues = fast_issues(self.validator, item, file=entry.path, line=line,
-                                     descriptions=self.descriptions)
-                counts.rejected += 1
-                self.rejects.write(_reject_row(entry, issues, item))
-            if self.progress:
-                self.progress(entry.path, counts.extracted)
-        self._flush()
-        self._spool.close()
-        self._sink.close()
-        self.rejects.close()
-
-
-def _write_splits(stage: Path, pass1: _Pass1) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    drops = pass1.dedup.resolve()
-    n = pass1.valid
-    keep = np.ones(n, dtype=bool)
-    for index in drops:
-        keep[index] = False
-    codes = pass1.split_code[:n]
-    counts = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(pass1.split_names)}
-    writers = {name: SplitWriter(stage, name, counts[name], pass1.schema) for name in pass1.split_names}
+def _merge(
+    stage: Path, results: list[ShardResult], counts: list[SourceCounts], config: DatasetConfig
+) -> dict[str, Any]:
+    """Pass two: deduplicate across all shards, then write splits, rejects and duplicates."""
+    names = list(config.split_ratios)
+    ids = np.concatenate([r.ids for r in results]) if results else np.zeros(0, "S16")
+    lengths = np.concatenate([r.lengths for r in results]) if results else np.zeros(0, np.int64)
+    signatures = (
+        np.concatenate([r.signatures for r in results])
+        if results
+        else np.zeros((0, NUM_PERM), np.uint32)
+    )
+    codes = np.concatenate([r.split_codes for r in results]) if results else np.zeros(0, np.int8)
+    sources = (
+        np.concatenate([np.full(r.rows, r.source, np.int32) for r in results])
+        if results
+        else np.zeros(0, np.int32)
+    )
+    drops = find_duplicates(ids, lengths, signatures, config.dedup_threshold)
+    keep = np.ones(len(ids), dtype=bool)
+    keep[list(drops)] = False
+    sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
+    schema = arrow_schema("article")
+    writers = {name: SplitWriter(stage, name, sizes[name], schema) for name in names}
     wanted = set(drops) | {d.kept for d in drops.values()}
     facts: dict[int, dict[str, Any]] = {}
     start = 0
-    with pa.memory_map(str(pass1.spool_path)) as source:
-        for batch in pa.ipc.open_stream(source):
-            table = pa.Table.from_batches([batch])
-            stop = start + table.num_rows
-            batch_keep, batch_codes = keep[start:stop], codes[start:stop]
-            for c, name in enumerate(pass1.split_names):
-                mask = pa.array(batch_keep & (batch_codes == c))
-                if pc.any(mask).as_py():
-                    writers[name].write(table.filter(mask))
-            for index in sorted(i for i in wanted if start <= i < stop):
-                row = table.slice(index - start, 1).select(["id", "provenance"]).to_pylist()[0]
-                facts[index] = row
-            start = stop
-    files = [path for name in pass1.split_names for path in writers[name].close()]
-    for index, drop in drops.items():
-        pass1.counts[int(pass1.source_of[index])].deduplicated += 1
-    kept_sources = np.bincount(pass1.source_of[:n][keep], minlength=len(pass1.counts))
-    for source, counts in enumerate(pass1.counts):
-        counts.released = int(kept_sources[source])
+    for result in results:
+        with pa.memory_map(str(result.spool)) as source:
+            for batch in pa.ipc.open_stream(source):
+                table = pa.Table.from_batches([batch])
+                stop = start + table.num_rows
+                for c, name in enumerate(names):
+                    mask = pa.array(keep[start:stop] & (codes[start:stop] == c))
+                    if pc.any(mask).as_py():
+                        writers[name].write(table.filter(mask))
+                for index in sorted(i for i in wanted if start <= i < stop):
+                    facts[index] = (
+                        table.slice(index - start, 1).select(["id", "provenance"]).to_pylist()[0]
+                    )
+                start = stop
+    files = [path for name in names for path in writers[name].close()]
+    for index in drops:
+        counts[int(sources[index])].deduplicated += 1
+    released = np.bincount(sources[keep], minlength=len(counts))
+    for source, count in enumerate(counts):
+        count.released = int(released[source])
     duplicates = JsonLinesWriter(stage / "duplicates.jsonl")
-    for index in sorted(drops):
-        drop, row = drops[index], facts[index]
-        duplicates.write({
-            "id": row["id"], "duplicate_of": facts[drop.kept]["id"], "kind": drop.kind,
-            "similarity": drop.similarity, "source_file": row["provenance"]["source_file"],
-            "span": row["provenance"]["span"],
-        })
+    for index, drop in drops.items():
+        row = facts[index]
+        duplicates.write(
+            {
+                "id": row["id"],
+                "duplicate_of": facts[drop.kept]["id"],
+                "kind": drop.kind,
+                "similarity": drop.similarity,
+                "source_file": row["provenance"]["source_file"],
+                "span": row["provenance"]["span"],
+            }
+        )
     duplicates.close()
-    splits = {name: {"num_examples": writers[name].rows,
-                     "files": [p.relative_to(stage).as_posix() for p in writers[name].paths]}
-              for name in pass1.split_names}
-    return splits, [{"path": p.relative_to(stage).as_posix()} for p in files]
+    with (stage / "rejects.jsonl").open("wb") as out:
+        for result in results:
+            with result.rejects.open("rb") as part:
+                shutil.copyfileobj(part, out)
+    return {
+        "splits": {
+            name: {
+                "num_examples": writers[name].rows,
+                "files": [p.relative_to(stage).as_posix() for p in writers[name].paths],
+            }
+            for name in names
+        },
+        "files": [p.relative_to(stage).as_posix() for p in files]
+        + ["rejects.jsonl", "duplicates.jsonl"],
+    }
 
 
 def _file_entry(stage: Path, relative: str) -> dict[str, Any]:
@@ -226,12 +172,16 @@ def build_release(
     config: DatasetConfig | None = None,
     card_path: Path | None = None,
     progress: Progress | None = None,
+    engine: str = "local",
+    workers: int | None = None,
+    ray_address: str | None = None,
 ) -> BuildSummary:
     """Build the release of ``raw_dir`` into ``out`` and return what it holds.
 
     The release is written to a staging folder beside ``out`` and swapped in only when complete,
     so ``out`` always holds a whole release. ``card_path`` (default ``DATASET_CARD.md`` beside
-    ``out``) gets a copy of the dataset card.
+    ``out``) gets a copy of the dataset card. The output is byte-identical for any ``engine``
+    (``local`` or ``ray``) and any number of ``workers``.
 
     Raises:
         BuildLockedError: another build holds the lock on ``out``.
@@ -244,9 +194,21 @@ def build_release(
         cleanup_stale(out)
         stage = staging_dir(out)
         try:
-            manifest = _build_into(stage, raw_dir, entries, config, progress)
+            work = stage / ".work"
+            work.mkdir()
+            tasks = _tasks(raw_dir, entries, work, config)
+            if workers is None and _input_bytes(raw_dir, entries) < SMALL_BUILD_BYTES:
+                workers = 1  # starting worker processes costs more than it saves
+            results = []
+            for result in run_tasks(
+                process_shard, tasks, engine=engine, workers=workers, ray_address=ray_address
+            ):
+                results.append(result)
+                if progress:
+                    progress(entries[result.source].path, result.counts.extracted)
+            manifest = _build_into(stage, entries, results, config)
             card_text = _write_card(stage, raw_dir.resolve().parent)
-            shutil.rmtree(stage / ".work")
+            shutil.rmtree(work)
             enforce_version_bump(out, stage)
             swap_in(stage, out)
         except BaseException:
@@ -266,17 +228,19 @@ def _write_card(stage: Path, root: Path) -> str | None:
     return write_card(stage, root=root)
 
 
-def _build_into(stage: Path, raw_dir: Path, entries: list[SourceEntry], config: DatasetConfig,
-                progress: Progress | None) -> dict[str, Any]:
-    pass1 = _Pass1(stage, raw_dir, config, progress)
-    pass1.run(entries)
-    splits, files = _write_splits(stage, pass1)
+def _build_into(
+    stage: Path, entries: list[SourceEntry], results: list[ShardResult], config: DatasetConfig
+) -> dict[str, Any]:
+    counts = [SourceCounts() for _ in entries]
+    for result in results:
+        counts[result.source].merge(result.counts)
+    written = _merge(stage, results, counts, config)
     totals = {
-        "extracted": sum(c.extracted for c in pass1.counts),
-        "released": sum(s["num_examples"] for s in splits.values()),
-        "rejected": sum(c.rejected for c in pass1.counts),
-        "deduplicated": sum(c.deduplicated for c in pass1.counts),
-        "skipped": sum(c.skipped for c in pass1.counts),
+        "extracted": sum(c.extracted for c in counts),
+        "released": sum(s["num_examples"] for s in written["splits"].values()),
+        "rejected": sum(c.rejected for c in counts),
+        "deduplicated": sum(c.deduplicated for c in counts),
+        "skipped": sum(c.skipped for c in counts),
     }
     if totals["extracted"] != totals["released"] + totals["rejected"] + totals["deduplicated"]:
         raise ReleaseError(
@@ -284,8 +248,6 @@ def _build_into(stage: Path, raw_dir: Path, entries: list[SourceEntry], config: 
             f"released + {totals['rejected']} rejected + {totals['deduplicated']} deduplicated; "
             "this is a bug, please report it"
         )
-    file_entries = [_file_entry(stage, f["path"]) for f in files]
-    file_entries += [_file_entry(stage, name) for name in ("rejects.jsonl", "duplicates.jsonl")]
     manifest: dict[str, Any] = {
         "name": config.name,
         "version": config.version,
@@ -294,19 +256,31 @@ def _build_into(stage: Path, raw_dir: Path, entries: list[SourceEntry], config: 
         "config": config.to_dict(),
         "schema": {"name": "article", "sha256": schema_sha256("article")},
         "counts": totals,
-        "splits": splits,
+        "splits": written["splits"],
         "sources": [
             {
-                "path": e.path, "sha256": e.sha256, "format": e.format, "publisher": e.publisher,
-                "url": e.url, "retrieved_at": e.retrieved_at, "language": e.language,
-                "license": e.license, "profile": e.profile, "extractors": sorted(c.extractors),
-                "extracted": c.extracted, "released": c.released, "rejected": c.rejected,
-                "deduplicated": c.deduplicated, "skipped": c.skipped,
+                "path": e.path,
+                "sha256": e.sha256,
+                "format": e.format,
+                "publisher": e.publisher,
+                "url": e.url,
+                "retrieved_at": e.retrieved_at,
+                "language": e.language,
+                "license": e.license,
+                "profile": e.profile,
+                "extractors": sorted(c.extractors),
+                "extracted": c.extracted,
+                "released": c.released,
+                "rejected": c.rejected,
+                "deduplicated": c.deduplicated,
+                "skipped": c.skipped,
             }
-            for e, c in zip(entries, pass1.counts, strict=True)
+            for e, c in zip(entries, counts, strict=True)
         ],
-        "files": sorted(file_entries, key=lambda f: f["path"]),
+        "files": sorted((_file_entry(stage, f) for f in written["files"]), key=lambda f: f["path"]),
     }
-    atomic_write_bytes(stage / "manifest.json",
-                       orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    atomic_write_bytes(
+        stage / "manifest.json",
+        orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n",
+    )
     return manifest

@@ -38,8 +38,14 @@ class SplitWriter:
     final from the first write.
     """
 
-    def __init__(self, root: Path, split: str, rows: int, schema: pa.Schema,
-                 rows_per_shard: int = ROWS_PER_SHARD) -> None:
+    def __init__(
+        self,
+        root: Path,
+        split: str,
+        rows: int,
+        schema: pa.Schema,
+        rows_per_shard: int = ROWS_PER_SHARD,
+    ) -> None:
         self.root, self.split, self.schema = root, split, schema
         self.num_shards = max(1, math.ceil(rows / rows_per_shard))
         self.shard_rows = max(1, math.ceil(rows / self.num_shards))

@@ -1,0 +1,153 @@
+"""End-to-end builds of small releases: loadable, reconciled, deterministic, stable splits."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import datasets
+import orjson
+import pytest
+
+from toolkit.atomic import release_lock
+from toolkit.config import DatasetConfig
+from toolkit.errors import BuildLockedError, ReleaseError
+from toolkit.features import hf_features
+from toolkit.release import build_release
+
+
+def submission(i: int, **extra: object) -> dict:
+    record = {
+        "title": f"Report {i}: reservists called up in district {i}",
+        "body": " ".join(
+            f"Sentence {j} of report {i} on the call-up in district {i}." for j in range(12)
+        ),
+        "publisher": "Example Daily",
+        "language": "en",
+        "kind": "article",
+        "url": f"https://example.org/news/{i}",
+        "published": "2022-09-2%d" % (i % 10),
+        "authors": ["Staff"],
+    }
+    record.update(extra)
+    return record
+
+
+def add_jsonl_source(raw: Path, name: str, lines: list[bytes]) -> None:
+    path = raw / name
+    path.write_bytes(b"".join(lines))
+    entry = {
+        "path": name,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "format": "jsonl",
+        "publisher": "Example Daily",
+        "url": None,
+        "retrieved_at": "2022-10-01T12:00:00Z",
+        "language": "en",
+        "license": "CC-BY-4.0",
+    }
+    with (raw / "sources.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry) + "\n")
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def split_of_ids(dist: Path) -> dict[str, str]:
+    out = {}
+    for path in (dist / "jsonl").glob("*.jsonl"):
+        for line in path.read_bytes().splitlines():
+            out[orjson.loads(line)["id"]] = path.stem
+    return out
+
+
+@pytest.fixture
+def raw_with_submissions(raw_copy: Path) -> Path:
+    lines = [orjson.dumps(submission(i)) + b"\n" for i in range(40)]
+    lines.insert(5, b'{"title": "broken\n')
+    lines.insert(9, orjson.dumps(submission(99, language="english")) + b"\n")
+    lines.append(orjson.dumps(submission(3)) + b"\n")  # exact duplicate of record 3
+    add_jsonl_source(raw_copy, "submissions.jsonl", lines)
+    return raw_copy
+
+
+def test_release_loads_with_declared_features_and_unique_ids(raw_with_submissions, tmp_path):
+    out = tmp_path / "dist"
+    summary = build_release(raw_with_submissions, out)
+    loaded = datasets.load_dataset(str(out))
+    assert set(loaded) == set(summary.splits)
+    ids: list[str] = []
+    for split, ds in loaded.items():
+        assert ds.features == hf_features("article")
+        assert ds.num_rows == summary.splits[split]
+        ids += ds["id"]
+    assert len(ids) == len(set(ids)) == summary.counts["released"]
+    json_loaded = datasets.load_dataset(
+        "json",
+        data_files={s: str(out / "jsonl" / f"{s}.jsonl") for s in summary.splits},
+        features=hf_features("article"),
+    )
+    assert {s: d.num_rows for s, d in json_loaded.items()} == summary.splits
+
+
+def test_every_record_is_accounted_for(raw_with_submissions, tmp_path):
+    out = tmp_path / "dist"
+    counts = build_release(raw_with_submissions, out).counts
+    assert counts["extracted"] == counts["released"] + counts["rejected"] + counts["deduplicated"]
+    rejects = [orjson.loads(line) for line in (out / "rejects.jsonl").read_bytes().splitlines()]
+    assert {r["rule"] for r in rejects} >= {"json.syntax", "schema.pattern"}
+    assert all(r["source_file"] and r["errors"] for r in rejects)
+    dupes = [orjson.loads(line) for line in (out / "duplicates.jsonl").read_bytes().splitlines()]
+    assert any(d["kind"] == "exact" for d in dupes)
+    released = split_of_ids(out)
+    assert all(
+        d["duplicate_of"] in released and d["id"] not in released or d["kind"] == "exact"
+        for d in dupes
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"] == counts
+    assert len(rejects) == counts["rejected"] and len(dupes) == counts["deduplicated"]
+
+
+def test_two_builds_give_identical_bytes(raw_with_submissions, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_release(raw_with_submissions, tmp_path / "a" / "dist")
+    build_release(raw_with_submissions, tmp_path / "b" / "dist")
+    assert tree_bytes(tmp_path / "a" / "dist") == tree_bytes(tmp_path / "b" / "dist")
+
+
+def test_adding_a_raw_file_never_moves_a_record(raw_with_submissions, tmp_path):
+    out = tmp_path / "dist"
+    build_release(raw_with_submissions, out)
+    before = split_of_ids(out)
+    add_jsonl_source(
+        raw_with_submissions,
+        "more.jsonl",
+        [orjson.dumps(submission(i)) + b"\n" for i in range(100, 160)],
+    )
+    build_release(raw_with_submissions, out, config=DatasetConfig(version="0.2.0"))
+    after = split_of_ids(out)
+    assert len(after) > len(before)
+    assert {i: after[i] for i in before} == before
+
+
+def test_a_second_concurrent_build_is_refused(raw_with_submissions, tmp_path):
+    out = tmp_path / "dist"
+    with release_lock(out), pytest.raises(BuildLockedError, match="another dtk build"):
+        build_release(raw_with_submissions, out)
+
+
+def test_bad_manifest_stops_the_build_and_keeps_the_old_release(raw_with_submissions, tmp_path):
+    out = tmp_path / "dist"
+    build_release(raw_with_submissions, out)
+    before = tree_bytes(out)
+    (raw_with_submissions / "submissions.jsonl").write_text("changed\n")
+    with pytest.raises(ReleaseError, match="manifest.sha256"):
+        build_release(raw_with_submissions, out)
+    assert tree_bytes(out) == before

@@ -1,0 +1,165 @@
+"""Pass one of a build, cut into independent shard tasks: each task extracts one raw file (or one
+byte range of a large JSONL file), validates every record against the article schema, spills the
+valid rows to an Arrow stream, writes its rejects, and returns the compact facts the merge needs
+(ids, body lengths, MinHash signatures, split codes, counts). Tasks share nothing, so they run
+the same in-process, in a process pool or on Ray, and their results merge in task order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from toolkit.dedup import NUM_PERM, lead_signature
+from toolkit.issues import Issue
+from toolkit.manifest import SourceEntry
+from toolkit.split import split_of
+from toolkit.writers import JsonLinesWriter
+
+SPOOL_BATCH_ROWS = 4096
+
+
+@dataclass
+class SourceCounts:
+    """What became of one raw file's records."""
+
+    extracted: int = 0
+    released: int = 0
+    rejected: int = 0
+    deduplicated: int = 0
+    skipped: int = 0
+    extractors: set[str] = field(default_factory=set)
+
+    def merge(self, other: SourceCounts) -> None:
+        self.extracted += other.extracted
+        self.rejected += other.rejected
+        self.skipped += other.skipped
+        self.extractors |= other.extractors
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """One unit of pass-one work; ``source`` is the entry's position in the manifest."""
+
+    index: int
+    source: int
+    raw_dir: Path
+    entry: SourceEntry
+    work_dir: Path
+    split_names: tuple[str, ...]
+    split_ratios: tuple[float, ...]
+    context: Any
+
+
+@dataclass
+class ShardResult:
+    """What a task produced: files in the work folder plus arrays aligned with its valid rows."""
+
+    index: int
+    source: int
+    counts: SourceCounts
+    spool: Path
+    rejects: Path
+    ids: np.ndarray
+    lengths: np.ndarray
+    signatures: np.ndarray
+    split_codes: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return len(self.ids)
+
+
+def reject_row(entry: SourceEntry, issues: list[Issue], record: Any) -> dict[str, Any]:
+    """A line of ``rejects.jsonl``: where the record came from, every error, and the record."""
+    provenance = record.get("provenance") if isinstance(record, dict) else None
+    span = provenance.get("span") if isinstance(provenance, dict) else None
+    line = span.get("start_line") if isinstance(span, dict) else issues[0].line
+    return {
+        "source_file": entry.path,
+        "line": line,
+        "span": span,
+        "id": record.get("id") if isinstance(record, dict) else None,
+        "rule": issues[0].rule,
+        "errors": [
+            {
+                "rule": i.rule,
+                "pointer": i.pointer,
+                "message": i.message,
+                "line": i.line,
+                "column": i.column,
+            }
+            for i in issues
+        ],
+        "record": record,
+    }
+
+
+def process_shard(task: ShardTask) -> ShardResult:
+    """Run pass one on one shard. Never raises for bad input: it all ends up in rejects."""
+    from toolkit.extract import extract_source
+    from toolkit.features import arrow_schema
+    from toolkit.schema import default_schemas, fast_validator
+    from toolkit.schema_errors import descriptions_of, fast_issues
+
+    schema = arrow_schema("article")
+    schemas = default_schemas()
+    validator = fast_validator(schemas.resolve_name("article"), schemas)
+    descriptions = descriptions_of("article")
+    ratios = dict(zip(task.split_names, task.split_ratios, strict=True))
+    spool_path = task.work_dir / f"shard-{task.index:05d}.arrows"
+    rejects = JsonLinesWriter(task.work_dir / f"rejects-{task.index:05d}.jsonl")
+    counts = SourceCounts()
+    ids: list[bytes] = []
+    lengths: list[int] = []
+    signatures: list[np.ndarray] = []
+    codes: list[int] = []
+    pending: list[dict[str, Any]] = []
+    with pa.OSFile(str(spool_path), "wb") as sink, pa.ipc.new_stream(sink, schema) as spool:
+        for item in extract_source(task.raw_dir, task.entry, task.context):
+            if isinstance(item, Issue):
+                if item.severity == "warning":
+                    counts.skipped += 1
+                    continue
+                counts.extracted += 1
+                counts.rejected += 1
+                rejects.write(reject_row(task.entry, [item], None))
+                continue
+            counts.extracted += 1
+            extractor = (item.get("provenance") or {}).get("extractor")
+            if isinstance(extractor, str):
+                counts.extractors.add(extractor)
+            if not validator.is_valid(item):
+                line = ((item.get("provenance") or {}).get("span") or {}).get("start_line", 1)
+                issues = fast_issues(
+                    validator, item, file=task.entry.path, line=line, descriptions=descriptions
+                )
+                counts.rejected += 1
+                rejects.write(reject_row(task.entry, issues, item))
+                continue
+            ids.append(item["id"].encode("ascii"))
+            lengths.append(len(item["body"]))
+            signatures.append(lead_signature(item["title"], item["body"]))
+            codes.append(task.split_names.index(split_of(item["id"], ratios)))
+            pending.append(item)
+            if len(pending) >= SPOOL_BATCH_ROWS:
+                spool.write_table(pa.Table.from_pylist(pending, schema=schema))
+                pending = []
+        if pending:
+            spool.write_table(pa.Table.from_pylist(pending, schema=schema))
+    rejects.close()
+    return ShardResult(
+        index=task.index,
+        source=task.source,
+        counts=counts,
+        spool=spool_path,
+        rejects=rejects.path,
+        ids=np.array(ids, dtype="S16"),
+        lengths=np.array(lengths, dtype=np.int64),
+        signatures=np.stack(signatures) if signatures else np.zeros((0, NUM_PERM), np.uint32),
+        split_codes=np.array(codes, dtype=np.int8),
+    )
