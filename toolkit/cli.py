@@ -127,9 +127,16 @@ def validate(
               help="Release folder to (re)build.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="Dataset config TOML [default: dataset.toml, else [tool.dtk] in pyproject.toml].")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where extraction and validation run: local processes, or Ray Data.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local worker processes [default: one per core].")
+@click.option("--ray-address", default=None,
+              help="Ray cluster address for --engine ray [default: start Ray locally].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @handle_errors
-def build(raw_dir: Path, out: Path, config_path: Path | None, quiet: bool) -> None:
+def build(raw_dir: Path, out: Path, config_path: Path | None, engine: str, workers: int | None,
+          ray_address: str | None, quiet: bool) -> None:
     """Build the release: extract, validate, deduplicate, split, write Parquet + JSONL + card.
 
     With no options, builds raw/ into dist/ and writes DATASET_CARD.md. The release is staged
@@ -139,6 +146,7 @@ def build(raw_dir: Path, out: Path, config_path: Path | None, quiet: bool) -> No
     Example:
         dtk build
         dtk build --raw captures/ --out release/ --config dataset.toml
+        dtk build --engine ray --ray-address auto
     """
     from toolkit.config import load_config
     from toolkit.release import build_release
@@ -150,7 +158,8 @@ def build(raw_dir: Path, out: Path, config_path: Path | None, quiet: bool) -> No
         if show:
             click.echo(f"\r\x1b[2K  extracted {records:>7} records from {source}", err=True, nl=False)
 
-    summary = build_release(raw_dir, out, config=config, progress=progress)
+    summary = build_release(raw_dir, out, config=config, progress=progress, engine=engine,
+                            workers=workers, ray_address=ray_address)
     if show:
         click.echo("\r\x1b[2K", err=True, nl=False)
     counts = summary.counts
