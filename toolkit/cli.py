@@ -224,3 +224,79 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
     result = diff_releases(old, new)
     click.echo(DIFF_RENDERERS[output_format](result, limit or None), nl=False)
     sys.exit(EXIT_INVALID if exit_code and not result.identical else EXIT_OK)
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["html", "jsonl", "text", "warc"]), default=None,
+              help="How to read PATH [default: its manifest entry, else its suffix].")
+@click.option("--publisher", default=None, help="Publisher of the page (needed unless PATH is "
+              "listed in a sources.jsonl beside it).")
+@click.option("--language", default=None, help="Language code of the page [default: und].")
+@click.option("--profile", default=None, help="Site profile from toolkit/profiles/ (text pages).")
+@handle_errors
+def extract(
+    path: Path, fmt: str | None, publisher: str | None, language: str | None, profile: str | None
+) -> None:
+    """Extract released records from one raw capture: JSONL records on stdout, issues on stderr.
+
+    When a sources.jsonl beside PATH lists it, that entry gives the format, publisher, language,
+    license and profile (options override it). Exit code 0 when records were produced, 1 when
+    none, 2 when PATH cannot be read.
+
+    \b
+    Example:
+        dtk extract raw/000_4d4dfa95065ffdb9.txt
+        dtk extract page.html --publisher "Example News" --language en
+        dtk extract crawl.warc.gz --publisher Meduza > records.jsonl
+    """
+    import orjson
+
+    from toolkit.extract import extract_file
+    from toolkit.issues import Issue
+
+    produced = 0
+    out = click.get_binary_stream("stdout")
+    for item in extract_file(path, fmt=fmt, publisher=publisher, language=language,
+                             profile=profile):
+        if isinstance(item, Issue):
+            click.echo(f"{item.file}:{item.line}:{item.column}: {item.severity}: {item.rule}: "
+                       f"{item.message}", err=True)
+            continue
+        out.write(orjson.dumps(item) + b"\n")
+        produced += 1
+    out.flush()
+    sys.exit(EXIT_OK if produced else EXIT_INVALID)
+
+
+@main.command()
+@click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"), required=False)
+@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Project root holding card/prose.md [default: the folder that holds DIST].")
+@click.option("--card", "card_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Copy of the card to write [default: DATASET_CARD.md beside DIST].")
+@handle_errors
+def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
+    """Regenerate the dataset card of a built release from its data and the maintainers' prose.
+
+    Rewrites DIST/README.md, DIST/croissant.json, the chart(s) under DIST/images/ and
+    DATASET_CARD.md beside DIST; card/prose.md is read, never written. An unchanged release
+    gives byte-identical files. Exit code 1 when the card's metadata holds values the Hub does
+    not accept (license, language, size or task category).
+
+    \b
+    Example:
+        dtk card
+        dtk card release/ --root . --card release/../DATASET_CARD.md
+    """
+    from toolkit.card import CHART_PATH, CROISSANT_PATH, update_card, validate_card_metadata
+
+    root = root if root is not None else dist.resolve().parent
+    target = card_path or dist.parent / "DATASET_CARD.md"
+    text = update_card(dist, root, card_path=target)
+    for written in (dist / "README.md", dist / CROISSANT_PATH, dist / CHART_PATH, target):
+        click.echo(f"wrote {written}")
+    problems = validate_card_metadata(text)
+    for problem in problems:
+        click.echo(f"error: card metadata: {problem}", err=True)
+    sys.exit(EXIT_INVALID if problems else EXIT_OK)

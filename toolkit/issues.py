@@ -42,6 +42,7 @@ RULES: dict[str, str] = {
     "extract.no-article": "The page yields no article text.",
     "extract.unreadable": "The raw file cannot be decoded or parsed by its extractor.",
     "extract.skipped-record": "A WARC record is not an HTML response and was skipped (warning).",
+    "extract.unknown-profile": "The manifest names a profile not in toolkit/profiles/; the generic extractor is used (warning).",
     "release.missing-file": "A file the release manifest lists (or the manifest itself) is missing.",
     "release.checksum": "A release file's SHA-256 or size differs from manifest.json.",
     "release.unlisted-file": "A file in data/ or jsonl/ is not listed in manifest.json.",

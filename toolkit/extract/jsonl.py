@@ -1,0 +1,55 @@
+"""Submissions (JSONL records a contributor sent) as released records: each parsed object gets
+its content id and provenance (span = its line) and the optional fields it lacks; it is not
+validated here (the build validates every record). Each line that does not parse is one issue,
+which the build counts as one rejected record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from toolkit.extract.base import Extractor, Item, page_issue
+from toolkit.ids import content_id
+from toolkit.provenance import Span, make_provenance
+from toolkit.readers.jsonl import JsonlReader
+
+if TYPE_CHECKING:
+    from toolkit.manifest import SourceEntry
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else "" if value is None else str(value)
+
+
+class JsonlExtractor(Extractor):
+    """Submission records, one JSON object per line."""
+
+    name = "jsonl"
+    version = "1.0.0"
+
+    def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
+        try:
+            for batch in JsonlReader(path, display=entry.path).batches():
+                # Issues and records in line order, so output reads like the file.
+                items: list[tuple[int, int, Item]] = [
+                    (issue.line, 0, issue) for issue in batch.issues]
+                items += [(parsed.line, 1, self.complete(parsed.value, parsed.line, entry))
+                          for parsed in batch.records]
+                for _, _, item in sorted(items, key=lambda t: (t[0], t[1])):
+                    yield item
+        except OSError as exc:
+            yield page_issue(entry, "extract.unreadable", f"cannot read the file: {exc.strerror}")
+
+    def complete(self, value: dict[str, Any], line: int, entry: SourceEntry) -> dict[str, Any]:
+        """``value`` with id, provenance and every optional article field present."""
+        record = dict(value)
+        record["id"] = content_id(_text(record.get("title")), _text(record.get("body")))
+        for key in ("url", "published", "section", "dek", "image_caption"):
+            record.setdefault(key, None)
+        record.setdefault("authors", [])
+        record.setdefault("retrieved_at", entry.retrieved_at)
+        record.setdefault("license", entry.license)
+        record["provenance"] = make_provenance(entry, extractor=self.tag, span=Span(line, line))
+        return record

@@ -1,0 +1,183 @@
+"""WARC (and ARC) files, gzipped or not, read with warcio (``warc`` extra, imported where used):
+each HTML response becomes one article through the HTML extractor, with the record's byte offset
+and length as its span. Other records are reported and skipped. A gzip stream cut short is
+checked first, because warcio reads a truncated member silently as a short record.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from toolkit.extract.base import Extractor, Item, build_record, page_issue
+from toolkit.extract.html import MAX_PAGE_BYTES, html_candidate
+from toolkit.issues import Issue
+from toolkit.provenance import Span
+
+if TYPE_CHECKING:
+    from toolkit.manifest import SourceEntry
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: Records that are not captures of a page: skipped without a report.
+NOT_PAGES = frozenset({"warcinfo", "request", "metadata"})
+
+
+def require_warcio() -> Any:
+    """warcio's ArchiveIterator, or an InputError naming the install command."""
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    except ImportError as exc:
+        from toolkit.errors import InputError
+
+        raise InputError("extracting WARC needs warcio: pip install 'newsroom-dtk[warc]'") from exc
+    return ArchiveIterator
+
+
+def complete_gzip_prefix(handle: IO[bytes]) -> tuple[int, str | None]:
+    """How many leading bytes are whole gzip members, and what is wrong after them (None when
+    the file ends exactly after a whole member)."""
+    good = offset = 0
+    inflater = zlib.decompressobj(31)
+    pending = b""
+    started = False
+    while True:
+        if not pending:
+            pending = handle.read(1 << 16)
+            if not pending:
+                break
+        size = len(pending)
+        try:
+            inflater.decompress(pending, 1 << 16)
+        except zlib.error as exc:
+            return good, f"the gzip data is corrupt after byte {good}: {exc}"
+        started = True
+        if inflater.eof:
+            offset += size - len(inflater.unused_data)
+            good, pending, started = offset, inflater.unused_data, False
+            inflater = zlib.decompressobj(31)
+        else:
+            offset += size - len(inflater.unconsumed_tail)
+            pending = inflater.unconsumed_tail
+    if started and offset > good:
+        return good, f"the gzip data is cut short: the member at byte {good} is incomplete"
+    return good, None
+
+
+class WarcExtractor(Extractor):
+    """One article per HTML response record of a WARC file."""
+
+    name = "warc"
+    version = "1.0.0"
+
+    def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
+        archive_iterator = require_warcio()
+        try:
+            with path.open("rb") as handle:
+                gzipped = handle.read(2) == b"\x1f\x8b"
+                handle.seek(0)
+                limit, problem = complete_gzip_prefix(handle) if gzipped else (None, None)
+                handle.seek(0)
+                yield from self._records(archive_iterator, handle, entry, gzipped, limit)
+        except OSError as exc:
+            yield page_issue(entry, "extract.unreadable", f"cannot read the file: {exc.strerror}")
+            return
+        if problem:
+            yield page_issue(entry, "extract.unreadable",
+                             f"{problem} (a truncated download?); records after it were not read")
+
+    def _records(self, archive_iterator: Any, handle: IO[bytes], entry: SourceEntry,
+                 gzipped: bool, limit: int | None) -> Iterator[Item]:
+        from warcio.exceptions import ArchiveLoadFailed
+
+        lines = _LineCounter(Path(handle.name), gzipped)
+        iterator = archive_iterator(handle)
+        try:
+            for record in iterator:
+                offset = iterator.get_record_offset()
+                if limit is not None and offset >= limit:
+                    return
+                item = self._record(record, entry, offset)
+                iterator.read_to_end(record)
+                length = iterator.get_record_length()
+                if isinstance(item, Issue) or item is None:
+                    if item is not None:
+                        yield item
+                    continue
+                candidate = item
+                start, end = lines.span(offset, length)
+                candidate.span = Span(start, end, offset, length)
+                yield build_record(candidate, entry, self.tag)
+        # warcio raises these for bytes that are not WARC/ARC or a record cut mid-header.
+        except (ArchiveLoadFailed, EOFError, ValueError, zlib.error) as exc:
+            yield page_issue(entry, "extract.unreadable",
+                             f"cannot read the WARC file past byte {iterator.offset}: {exc}")
+        finally:
+            lines.close()
+
+    def _record(self, record: Any, entry: SourceEntry, offset: int) -> Any:
+        """The candidate of one record, an issue, or None for records that are not pages."""
+        kind = record.rec_type
+        uri = record.rec_headers.get_header("WARC-Target-URI")
+        where = f"WARC record at byte {offset} ({kind} {uri or 'without URI'})"
+        if kind in NOT_PAGES:
+            return None
+        if kind not in ("response", "resource"):
+            return Issue(entry.path, 1, "", "extract.skipped-record",
+                         f"{where}: not a response; skipped", column=1, severity="warning")
+        headers = record.http_headers if kind == "response" else record.rec_headers
+        content_type = (headers.get_header("Content-Type") if headers else "") or ""
+        status = headers.get_statuscode() if kind == "response" and headers else "200"
+        if not content_type.lower().startswith(HTML_TYPES):
+            return Issue(entry.path, 1, "", "extract.skipped-record",
+                         f"{where}: content type {content_type or 'unknown'!r} is not HTML; "
+                         "skipped",
+                         severity="warning")
+        if not str(status).startswith("2"):
+            return Issue(entry.path, 1, "", "extract.skipped-record",
+                         f"{where}: HTTP status {status}; skipped", severity="warning")
+        payload = record.content_stream().read(MAX_PAGE_BYTES + 1)
+        if len(payload) > MAX_PAGE_BYTES:
+            return Issue(entry.path, 1, "", "extract.unreadable",
+                         f"{where}: the page is larger than {MAX_PAGE_BYTES:,} bytes")
+        result = html_candidate(payload, url=uri, span=Span(1, 1), extra="warc")
+        if isinstance(result, tuple):
+            rule, message = result
+            return Issue(entry.path, 1, "", rule, f"{where}: {message}")
+        return result
+
+
+class _LineCounter:
+    """1-based line numbers of byte ranges of an uncompressed file, counted forward once. In a
+    gzipped file lines of the compressed bytes mean nothing: every span is line 1, and the byte
+    offset and length locate the record."""
+
+    def __init__(self, path: Path, gzipped: bool) -> None:
+        self.handle: IO[bytes] | None = None if gzipped else path.open("rb")
+        self.position = 0
+        self.line = 1
+
+    def _advance(self, to: int) -> int:
+        assert self.handle is not None
+        newlines = 0
+        while self.position < to:
+            chunk = self.handle.read(min(1 << 16, to - self.position))
+            if not chunk:
+                break
+            newlines += chunk.count(b"\n")
+            self.position += len(chunk)
+        return newlines
+
+    def span(self, offset: int, length: int) -> tuple[int, int]:
+        if self.handle is None:
+            return 1, 1
+        self.line += self._advance(offset)
+        start = self.line
+        inside = self._advance(offset + length)
+        self.line += inside
+        return start, max(start, start + inside - 1)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
