@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import orjson
 import pyarrow as pa
 import pytest
 
+from toolkit.config import DatasetConfig
 from toolkit.diff import (
     DIFF_RENDERERS,
     RecordChange,
@@ -22,6 +24,8 @@ from toolkit.diff import (
 from toolkit.errors import InputError
 from toolkit.features import arrow_schema
 from toolkit.ids import content_id
+from toolkit.release import build_release
+from toolkit.split import split_of
 from toolkit.writers import SplitWriter
 
 
@@ -61,6 +65,45 @@ def write_release(out: Path, splits: dict[str, list[dict[str, Any]]], *, version
     manifest = {"name": "test", "version": version, "splits": manifest_splits}
     (out / "manifest.json").write_bytes(orjson.dumps(manifest))
     return out
+
+
+def write_raw(raw: Path, files: dict[str, list[dict[str, Any]]]) -> Path:
+    """A raw/ folder of JSONL submission files and the sources.jsonl listing them."""
+    raw.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for name, records in files.items():
+        data = b"".join(orjson.dumps(r) + b"\n" for r in records)
+        (raw / name).write_bytes(data)
+        entries.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(),
+                        "format": "jsonl", "publisher": records[0]["publisher"], "url": None,
+                        "retrieved_at": None, "language": "en", "license": None})
+    (raw / "sources.jsonl").write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in entries))
+    return raw
+
+
+def submission(title: str, body: str, publisher: str = "Worldcrunch") -> dict[str, Any]:
+    return {"title": title, "body": body, "publisher": publisher, "language": "en",
+            "kind": "article"}
+
+
+def build(raw: Path, out: Path, version: str) -> Path:
+    """``dtk build`` of ``raw`` into ``out`` under dataset ``version``."""
+    build_release(raw, out, config=DatasetConfig(name="test", version=version),
+                  card_path=out.parent / f"{out.name}.card.md")
+    return out
+
+
+RATIOS = DatasetConfig().split_ratios
+SUBMISSIONS = [
+    submission("Reservists queue at the border", "Men of fighting age left by car and on foot."),
+    submission("Kremlin announces partial mobilization", "Three hundred thousand reservists."),
+    submission("Flights out of Moscow sell out", "One-way tickets to Yerevan and Istanbul.",
+               publisher="Mother Jones"),
+]
+NEW_FILE = [
+    submission("Recruitment offices set on fire", "Arson attacks were reported in regions."),
+    submission("Families protest in Dagestan", "Women confronted police in Makhachkala."),
+]
 
 
 A = make_record("Alpha", line=1)
@@ -180,3 +223,43 @@ def test_cli_missing_release_exits_2(tmp_path: Path, run_dtk: Any) -> None:
     result = run_dtk("diff", str(old), str(tmp_path / "nope"))
     assert result.exit_code == 2
     assert "is not a release" in result.output
+
+
+def test_diff_of_two_builds_reports_exactly_the_added_file_and_the_edit(
+        tmp_path: Path, run_dtk: Any) -> None:
+    build(write_raw(tmp_path / "raw", {"a.jsonl": SUBMISSIONS}), tmp_path / "v1", "1.0.0")
+    edited = [*SUBMISSIONS]
+    edited[1] = submission("Kremlin announces partial mobilization",
+                           "Three hundred thousand reservists will be called up.")
+    raw2 = write_raw(tmp_path / "raw2", {"a.jsonl": edited, "b.jsonl": NEW_FILE})
+    build(raw2, tmp_path / "v2", "1.1.0")
+
+    diff = diff_releases(tmp_path / "v1", tmp_path / "v2")
+    ids = [content_id(r["title"], r["body"]) for r in [*SUBMISSIONS, *NEW_FILE, edited[1]]]
+    old_id, new_id = ids[1], ids[5]
+    assert sorted(diff.added, key=lambda r: r.start_line or 0) == [
+        RecordRef(ids[3], split_of(ids[3], RATIOS), "Worldcrunch", "b.jsonl", 1),
+        RecordRef(ids[4], split_of(ids[4], RATIOS), "Worldcrunch", "b.jsonl", 2),
+    ]
+    assert diff.removed == []
+    assert diff.changed == [RecordChange(
+        old_id, new_id, split_of(old_id, RATIOS), split_of(new_id, RATIOS), "Worldcrunch",
+        "a.jsonl", 2, "provenance", ["body"], ["provenance.source_sha256"])]
+    assert diff.moved == []
+    assert diff.schema == []
+    # Editing a.jsonl re-hashed it: its two untouched records differ only in provenance.
+    assert (diff.provenance_only, diff.provenance_fields) == (2, {"provenance.source_sha256": 2})
+    assert diff.publishers == {"Mother Jones": {"old": 1, "new": 1, "change": 0},
+                               "Worldcrunch": {"old": 2, "new": 4, "change": 2}}
+
+    result = run_dtk("diff", str(tmp_path / "v1"), str(tmp_path / "v2"), "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == diff.to_dict()
+    text = run_dtk("diff", str(tmp_path / "v1"), str(tmp_path / "v2"), "--exit-code")
+    assert text.exit_code == 1
+    assert text.output.splitlines()[2:4] == [
+        "records: 2 added, 0 removed, 1 changed, 0 moved split; "
+        "2 with provenance-only changes",
+        "schema: 0 changes",
+    ]
+    assert f"  ~ {old_id} -> {new_id}" in text.output
