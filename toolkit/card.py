@@ -37,8 +37,9 @@ EXAMPLE_TEXT_CHARS = 600
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 #: Metadata the generator computes; a template cannot override these.
-_COMPUTED_KEYS = frozenset({"configs", "dataset_info", "size_categories", "language",
-                            "pretty_name", "license"})
+_COMPUTED_KEYS = frozenset(
+    {"configs", "dataset_info", "size_categories", "language", "pretty_name", "license"}
+)
 _COMMENT = re.compile(r"\{#.*?#\}\n?", re.S)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 
@@ -106,6 +107,12 @@ class CardTemplate:
     metadata: dict[str, Any]
     body: str
 
+    @property
+    def bibtex(self) -> str | None:
+        """The first ```bibtex block of the prose (Croissant's ``citeAs``), or None."""
+        match = re.search(r"^```bibtex\n(.*?)\n```$", self.body, re.S | re.M)
+        return match.group(1) if match else None
+
 
 def load_template(root: Path) -> CardTemplate:
     """``root/card/prose.md`` when it exists, else the packaged default template."""
@@ -124,7 +131,7 @@ def load_template(root: Path) -> CardTemplate:
             raise UsageError(f"{origin}: the front matter is not valid YAML: {exc}") from exc
         if not isinstance(loaded, dict):
             raise UsageError(f"{origin}: the front matter must be a YAML mapping")
-        metadata, text = loaded, text[match.end():]
+        metadata, text = loaded, text[match.end() :]
     return CardTemplate(origin, metadata, text)
 
 
@@ -134,8 +141,10 @@ def fill_template(template: CardTemplate, context: dict[str, str]) -> str:
     body = _COMMENT.sub("", template.body)
     unknown = sorted({m.group(1) for m in _PLACEHOLDER.finditer(body)} - set(context))
     if unknown:
-        raise UsageError(f"{template.path}: unknown placeholder(s) {', '.join(unknown)}; "
-                         f"known: {', '.join(sorted(context))}")
+        raise UsageError(
+            f"{template.path}: unknown placeholder(s) {', '.join(unknown)}; "
+            f"known: {', '.join(sorted(context))}"
+        )
     return _PLACEHOLDER.sub(lambda m: context[m.group(1)], body)
 
 
@@ -148,7 +157,9 @@ def read_manifest(release_dir: Path) -> dict[str, Any]:
     try:
         manifest: dict[str, Any] = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError) as exc:
-        raise ReleaseError(f"cannot read {path}: {exc}; build the release first with dtk build") from exc
+        raise ReleaseError(
+            f"cannot read {path}: {exc}; build the release first with dtk build"
+        ) from exc
     return manifest
 
 
@@ -184,13 +195,25 @@ def card_data(manifest: dict[str, Any], stats: ReleaseStats, template: CardTempl
     )
     split_dict = SplitDict()
     for name, split in stats.splits.items():
-        split_dict.add(SplitInfo(name=name, num_bytes=split.num_bytes, num_examples=split.num_examples))
-    info = DatasetInfo(features=hf_features("article"), splits=split_dict,
-                       download_size=stats.download_size, dataset_size=stats.dataset_size)
+        split_dict.add(
+            SplitInfo(name=name, num_bytes=split.num_bytes, num_examples=split.num_examples)
+        )
+    info = DatasetInfo(
+        features=hf_features("article"),
+        splits=split_dict,
+        download_size=stats.download_size,
+        dataset_size=stats.dataset_size,
+    )
     DatasetInfosDict({"default": info}).to_dataset_card_data(data)
-    MetadataConfigs({"default": {
-        "data_files": [{"split": name, "path": f"data/{name}-*.parquet"} for name in stats.splits],
-    }}).to_dataset_card_data(data)
+    MetadataConfigs(
+        {
+            "default": {
+                "data_files": [
+                    {"split": name, "path": f"data/{name}-*.parquet"} for name in stats.splits
+                ],
+            }
+        }
+    ).to_dataset_card_data(data)
     return data
 
 
@@ -213,15 +236,24 @@ def _field_rows(specs: list[FieldSpec], prefix: str = "") -> list[list[str]]:
     for spec in specs:
         name = f"{prefix}{spec.name}"
         example = "—" if spec.example is None else md_code(orjson.dumps(spec.example).decode())
-        rows.append([md_code(name), md_text(_type_name(spec)), "yes" if spec.nullable else "no",
-                     md_text(spec.description), example])
+        rows.append(
+            [
+                md_code(name),
+                md_text(_type_name(spec)),
+                "yes" if spec.nullable else "no",
+                md_text(spec.description),
+                example,
+            ]
+        )
         rows += _field_rows(list(spec.children), prefix=f"{name}.")
     return rows
 
 
 def _cut(value: Any) -> Any:
     if isinstance(value, str) and len(value) > EXAMPLE_TEXT_CHARS:
-        return value[:EXAMPLE_TEXT_CHARS] + f" […{len(value) - EXAMPLE_TEXT_CHARS:,} more characters]"
+        return (
+            value[:EXAMPLE_TEXT_CHARS] + f" […{len(value) - EXAMPLE_TEXT_CHARS:,} more characters]"
+        )
     if isinstance(value, dict):
         return {k: _cut(v) for k, v in value.items()}
     return value
@@ -236,16 +268,40 @@ def _sources_table(manifest: dict[str, Any]) -> str:
     rows = []
     for s in manifest.get("sources", []):
         url = md_text(s.get("url")) if s.get("url") else "—"
-        rows.append([
-            md_code(s["path"]), md_text(s.get("publisher")), md_text(s.get("format")),
-            md_text(s.get("language")), url, md_text(s.get("retrieved_at") or "unknown"),
-            md_code(s["sha256"][:12]) if s.get("sha256") else "—",
-            _n(s["extracted"]), _n(s["released"]), _n(s["rejected"]), _n(s["deduplicated"]),
-            _n(s.get("skipped", 0)),
-        ])
-    return md_table(["raw file", "publisher", "format", "language", "URL", "retrieved",
-                     "sha256", "extracted", "released", "rejected", "deduplicated", "skipped"],
-                    rows, "llllllrrrrrr")
+        rows.append(
+            [
+                md_code(s["path"]),
+                md_text(s.get("publisher")),
+                md_text(s.get("format")),
+                md_text(s.get("language")),
+                url,
+                md_text(s.get("retrieved_at") or "unknown"),
+                md_code(s["sha256"][:12]) if s.get("sha256") else "—",
+                _n(s["extracted"]),
+                _n(s["released"]),
+                _n(s["rejected"]),
+                _n(s["deduplicated"]),
+                _n(s.get("skipped", 0)),
+            ]
+        )
+    return md_table(
+        [
+            "raw file",
+            "publisher",
+            "format",
+            "language",
+            "URL",
+            "retrieved",
+            "sha256",
+            "extracted",
+            "released",
+            "rejected",
+            "deduplicated",
+            "skipped",
+        ],
+        rows,
+        "llllllrrrrrr",
+    )
 
 
 def _extractors(manifest: dict[str, Any]) -> str:
@@ -255,17 +311,38 @@ def _extractors(manifest: dict[str, Any]) -> str:
             used.setdefault(extractor, []).append(s["path"])
     if not used:
         return "No extractor produced a record."
-    return "\n".join(f"- {md_code(name)}: {_n(len(paths))} raw file(s)" for name, paths in sorted(used.items()))
+    return "\n".join(
+        f"- {md_code(name)}: {_n(len(paths))} raw file(s)" for name, paths in sorted(used.items())
+    )
 
 
 def _splits_table(manifest: dict[str, Any], stats: ReleaseStats) -> str:
-    rows = [[md_code(name), _n(s.num_examples), _pct(s.num_examples, stats.released), _n(len(s.files)),
-             _n(s.download_size), _n(s.num_bytes)] for name, s in stats.splits.items()]
-    rows.append(["**total**", _n(stats.released), "100.0%" if stats.released else "—",
-                 _n(sum(len(s.files) for s in stats.splits.values())), _n(stats.download_size),
-                 _n(stats.dataset_size)])
-    return md_table(["split", "records", "share", "Parquet files", "Parquet bytes", "Arrow bytes"],
-                    rows, "lrrrrr")
+    rows = [
+        [
+            md_code(name),
+            _n(s.num_examples),
+            _pct(s.num_examples, stats.released),
+            _n(len(s.files)),
+            _n(s.download_size),
+            _n(s.num_bytes),
+        ]
+        for name, s in stats.splits.items()
+    ]
+    rows.append(
+        [
+            "**total**",
+            _n(stats.released),
+            "100.0%" if stats.released else "—",
+            _n(sum(len(s.files) for s in stats.splits.values())),
+            _n(stats.download_size),
+            _n(stats.dataset_size),
+        ]
+    )
+    return md_table(
+        ["split", "records", "share", "Parquet files", "Parquet bytes", "Arrow bytes"],
+        rows,
+        "lrrrrr",
+    )
 
 
 def _split_rule(manifest: dict[str, Any]) -> str:
@@ -283,17 +360,24 @@ def _length_summary(stats: ReleaseStats) -> str:
     s = stats.body_length
     if not s.count:
         return "The release holds no records."
-    return (f"Body length in characters: minimum {_n(s.minimum)}, lower quartile {_n(s.p25)}, "
-            f"median {_n(s.median)}, upper quartile {_n(s.p75)}, maximum {_n(s.maximum)}, "
-            f"mean {s.mean:,.1f}.")
+    return (
+        f"Body length in characters: minimum {_n(s.minimum)}, lower quartile {_n(s.p25)}, "
+        f"median {_n(s.median)}, upper quartile {_n(s.p75)}, maximum {_n(s.maximum)}, "
+        f"mean {s.mean:,.1f}."
+    )
 
 
 def _files_table(manifest: dict[str, Any]) -> str:
-    rows = [[md_code(f["path"]), _n(f["bytes"]), md_code(f["sha256"])] for f in manifest.get("files", [])]
+    rows = [
+        [md_code(f["path"]), _n(f["bytes"]), md_code(f["sha256"])]
+        for f in manifest.get("files", [])
+    ]
     return md_table(["file", "bytes", "sha256"], rows, "lrl")
 
 
-def card_context(manifest: dict[str, Any], stats: ReleaseStats, changes: str | None = None) -> dict[str, str]:
+def card_context(
+    manifest: dict[str, Any], stats: ReleaseStats, changes: str | None = None
+) -> dict[str, str]:
     """Every placeholder a template may use, as Markdown ready to insert."""
     config = manifest.get("config", {})
     counts = manifest.get("counts", {})
@@ -320,10 +404,14 @@ def card_context(manifest: dict[str, Any], stats: ReleaseStats, changes: str | N
         "dedup_threshold": f"{config.get('dedup_threshold', 0):g}",
         "split_rule": _split_rule(manifest),
         "splits_table": _splits_table(manifest, stats),
-        "fields_table": md_table(["field", "type", "nullable", "description", "example"],
-                                 _field_rows(field_specs("article"))),
-        "example_record": md_block(orjson.dumps(example, option=orjson.OPT_INDENT_2).decode()
-                                   if example else "null", "json"),
+        "fields_table": md_table(
+            ["field", "type", "nullable", "description", "example"],
+            _field_rows(field_specs("article")),
+        ),
+        "example_record": md_block(
+            orjson.dumps(example, option=orjson.OPT_INDENT_2).decode() if example else "null",
+            "json",
+        ),
         "example_split": md_code(next((n for n, s in stats.splits.items() if s.num_examples), "—")),
         "example_chars": _n(EXAMPLE_TEXT_CHARS),
         "sources_table": _sources_table(manifest),
@@ -336,10 +424,15 @@ def card_context(manifest: dict[str, Any], stats: ReleaseStats, changes: str | N
         "length_table": _length_table(stats),
         "length_chart": f"![Distribution of body lengths in characters]({CHART_PATH})",
         "with_authors": _n(stats.with_authors),
-        "published_range": (f"{md_text(published[0])} to {md_text(published[1])}"
-                            if published[0] else "unknown (no record carries a date)"),
+        "published_range": (
+            f"{md_text(published[0])} to {md_text(published[1])}"
+            if published[0]
+            else "unknown (no record carries a date)"
+        ),
         "rejects_table": _counts_table("rule", stats.rejects_by_rule, counts.get("rejected", 0)),
-        "duplicates_table": _counts_table("kind", stats.duplicates_by_kind, counts.get("deduplicated", 0)),
+        "duplicates_table": _counts_table(
+            "kind", stats.duplicates_by_kind, counts.get("deduplicated", 0)
+        ),
         "files_table": _files_table(manifest),
         "changes": f"## Changes\n\n{changes.strip()}\n" if changes else "",
     }
@@ -348,7 +441,9 @@ def card_context(manifest: dict[str, Any], stats: ReleaseStats, changes: str | N
 # ---------------------------------------------------------------- public API
 
 
-def _render(release_dir: Path, root: Path, changes: str | None) -> tuple[str, dict[str, Any], ReleaseStats]:
+def _render(
+    release_dir: Path, root: Path, changes: str | None
+) -> tuple[str, dict[str, Any], ReleaseStats, CardTemplate]:
     from huggingface_hub import DatasetCard
 
     manifest = read_manifest(release_dir)
@@ -359,7 +454,7 @@ def _render(release_dir: Path, root: Path, changes: str | None) -> tuple[str, di
     body = re.sub(r"\n{3,}", "\n\n", body)
     text = f"---\n{data.to_yaml()}\n---\n\n{body}\n"
     DatasetCard(text)  # parses back, or raises before anything is written
-    return text, manifest, stats
+    return text, manifest, stats, template
 
 
 def render_card(release_dir: Path, *, root: Path, changes: str | None = None) -> str:
@@ -389,8 +484,9 @@ def body_length_png(stats: ReleaseStats) -> bytes:
     from matplotlib.figure import Figure
 
     bins = stats.body_length.bins()
-    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 9,
-                                "svg.hashsalt": "dtk", "path.simplify": True}):
+    with matplotlib.rc_context(
+        {"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "dtk", "path.simplify": True}
+    ):
         figure = Figure(figsize=(7.0, 3.2), dpi=100, layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
@@ -413,17 +509,24 @@ def write_card(release_dir: Path, *, root: Path, changes: str | None = None) -> 
     README text. These files are not in ``manifest.json`` (it is written before the card)."""
     from toolkit.croissant import croissant_bytes
 
-    text, manifest, stats = _render(release_dir, root, changes)
+    text, manifest, stats, template = _render(release_dir, root, changes)
     chart = release_dir / CHART_PATH
     chart.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(chart, body_length_png(stats))
-    atomic_write_bytes(release_dir / CROISSANT_PATH, croissant_bytes(manifest, stats))
+    atomic_write_bytes(
+        release_dir / CROISSANT_PATH, croissant_bytes(manifest, stats, cite_as=template.bibtex)
+    )
     atomic_write_bytes(release_dir / "README.md", text.encode("utf-8"))
     return text
 
 
-def update_card(dist: Path = Path("dist"), root: Path = Path("."), *, card_path: Path | None = None,
-                changes: str | None = None) -> str:
+def update_card(
+    dist: Path = Path("dist"),
+    root: Path = Path("."),
+    *,
+    card_path: Path | None = None,
+    changes: str | None = None,
+) -> str:
     """Regenerate the card of an existing release: ``dist/README.md``, ``croissant.json``, the
     chart(s) and ``DATASET_CARD.md`` beside ``dist`` (or ``card_path``), each written atomically.
     Regenerating an unchanged release rewrites the same bytes."""

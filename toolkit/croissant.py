@@ -65,7 +65,12 @@ CONTEXT: dict[str, Any] = {
     "subField": "cr:subField",
     "transform": "cr:transform",
 }
-_DATA_TYPES = {"string": "sc:Text", "int64": "sc:Integer", "double": "sc:Float", "bool": "sc:Boolean"}
+_DATA_TYPES = {
+    "string": "sc:Text",
+    "int64": "sc:Integer",
+    "double": "sc:Float",
+    "bool": "sc:Boolean",
+}
 _FORMATS = {".parquet": "application/x-parquet", ".jsonl": "application/jsonlines"}
 
 
@@ -75,10 +80,14 @@ def _data_type(kind: pa.DataType) -> str:
     return _DATA_TYPES.get(str(kind), "sc:Text")
 
 
-def _field(spec: FieldSpec, record_set: str, file_id: str, parent: str = "",
-           path: tuple[str, ...] = ()) -> dict[str, Any]:
+def _field(
+    spec: FieldSpec, record_set: str, file_id: str, parent: str = "", path: tuple[str, ...] = ()
+) -> dict[str, Any]:
     field_id = f"{record_set}/{parent}{spec.name}"
-    source: dict[str, Any] = {"fileObject": {"@id": file_id}, "extract": {"column": (path or (spec.name,))[0]}}
+    source: dict[str, Any] = {
+        "fileObject": {"@id": file_id},
+        "extract": {"column": (path or (spec.name,))[0]},
+    }
     if len(path) > 1:
         source["transform"] = {"jsonPath": ".".join(path[1:])}
     node: dict[str, Any] = {
@@ -94,7 +103,13 @@ def _field(spec: FieldSpec, record_set: str, file_id: str, parent: str = "",
     if spec.children:
         del node["dataType"]
         node["subField"] = [
-            _field(child, record_set, file_id, f"{parent}{spec.name}/", (*(path or (spec.name,)), child.name))
+            _field(
+                child,
+                record_set,
+                file_id,
+                f"{parent}{spec.name}/",
+                (*(path or (spec.name,)), child.name),
+            )
             for child in spec.children
         ]
     return node
@@ -104,23 +119,26 @@ def _file_objects(manifest: dict[str, Any]) -> list[dict[str, Any]]:
     objects = []
     for entry in manifest.get("files", []):
         path = entry["path"]
-        suffix = path[path.rfind("."):]
+        suffix = path[path.rfind(".") :]
         if suffix not in _FORMATS:
             continue
-        objects.append({
-            "@type": "cr:FileObject",
-            "@id": path,
-            "name": path,
-            "contentUrl": path,
-            "contentSize": f"{entry['bytes']} B",
-            "encodingFormat": _FORMATS[suffix],
-            "sha256": entry["sha256"],
-        })
+        objects.append(
+            {
+                "@type": "cr:FileObject",
+                "@id": path,
+                "name": path,
+                "contentUrl": path,
+                "contentSize": f"{entry['bytes']} B",
+                "encodingFormat": _FORMATS[suffix],
+                "sha256": entry["sha256"],
+            }
+        )
     return objects
 
 
-def croissant_document(manifest: dict[str, Any], stats: ReleaseStats | None = None,
-                       *, cite_as: str | None = None) -> dict[str, Any]:
+def croissant_document(
+    manifest: dict[str, Any], stats: ReleaseStats | None = None, *, cite_as: str | None = None
+) -> dict[str, Any]:
     """The Croissant JSON-LD of a release as a dict.
 
     One record set per split and per Parquet shard of that split (``train`` when it has one
@@ -133,15 +151,17 @@ def croissant_document(manifest: dict[str, Any], stats: ReleaseStats | None = No
         shards = [f for f in info.get("files", []) if f.endswith(".parquet")]
         for index, shard in enumerate(shards):
             name = split if len(shards) == 1 else f"{split}-{index:05d}"
-            record_sets.append({
-                "@type": "cr:RecordSet",
-                "@id": name,
-                "name": name,
-                "description": f"Records of the {split} split ({info.get('num_examples', 0)} in all)"
-                               + ("." if len(shards) == 1 else f", shard {index + 1} of {len(shards)}."),
-                "key": {"@id": f"{name}/id"},
-                "field": [_field(spec, name, shard) for spec in specs],
-            })
+            record_sets.append(
+                {
+                    "@type": "cr:RecordSet",
+                    "@id": name,
+                    "name": name,
+                    "description": f"Records of the {split} split ({info.get('num_examples', 0)} in all)"
+                    + ("." if len(shards) == 1 else f", shard {index + 1} of {len(shards)}."),
+                    "key": {"@id": f"{name}/id"},
+                    "field": [_field(spec, name, shard) for spec in specs],
+                }
+            )
     licenses = sorted({s["license"] for s in manifest.get("sources", []) if s.get("license")})
     document: dict[str, Any] = {
         "@context": CONTEXT,
@@ -149,12 +169,16 @@ def croissant_document(manifest: dict[str, Any], stats: ReleaseStats | None = No
         "conformsTo": CONFORMS_TO,
         "name": manifest.get("name", "dataset"),
         "alternateName": config.get("pretty_name") or manifest.get("name", "dataset"),
-        "description": config.get("description") or config.get("pretty_name") or manifest.get("name", ""),
+        "description": config.get("description")
+        or config.get("pretty_name")
+        or manifest.get("name", ""),
         "version": manifest.get("version", "0.0.0"),
         "license": config.get("license", "unknown"),
         "url": "README.md",
         "keywords": list(config.get("tags", [])),
-        "inLanguage": sorted({s["language"] for s in manifest.get("sources", []) if s.get("language")}),
+        "inLanguage": sorted(
+            {s["language"] for s in manifest.get("sources", []) if s.get("language")}
+        ),
         "isAccessibleForFree": True,
         "creditText": "; ".join(licenses) if licenses else None,
         "citeAs": cite_as,
@@ -165,8 +189,9 @@ def croissant_document(manifest: dict[str, Any], stats: ReleaseStats | None = No
     return {k: v for k, v in document.items() if v not in (None, [], "")}
 
 
-def croissant_bytes(manifest: dict[str, Any], stats: ReleaseStats | None = None,
-                    *, cite_as: str | None = None) -> bytes:
+def croissant_bytes(
+    manifest: dict[str, Any], stats: ReleaseStats | None = None, *, cite_as: str | None = None
+) -> bytes:
     """``croissant_document`` serialised: indented, keys sorted, one final newline."""
     document = croissant_document(manifest, stats, cite_as=cite_as)
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"

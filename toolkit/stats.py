@@ -55,10 +55,14 @@ class LengthStats:
         """(label, count) per bin of ``LENGTH_BINS``, plus an open last bin."""
         counts = [0] * (len(LENGTH_BINS) + 1)
         for value in self.lengths:
-            index = next((i for i, edge in enumerate(LENGTH_BINS) if value < edge), len(LENGTH_BINS))
+            index = next(
+                (i for i, edge in enumerate(LENGTH_BINS) if value < edge), len(LENGTH_BINS)
+            )
             counts[index] += 1
         labels = [f"< {LENGTH_BINS[0]:,}"]
-        labels += [f"{lo:,}–{hi - 1:,}" for lo, hi in zip(LENGTH_BINS, LENGTH_BINS[1:], strict=False)]
+        labels += [
+            f"{lo:,}–{hi - 1:,}" for lo, hi in zip(LENGTH_BINS, LENGTH_BINS[1:], strict=False)
+        ]
         labels.append(f"≥ {LENGTH_BINS[-1]:,}")
         return list(zip(labels, counts, strict=True))
 
@@ -126,7 +130,9 @@ def ordered_splits(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def read_split(release_dir: Path, files: list[str]) -> pa.Table:
     """The rows of one split's Parquet files, in release order and in the article schema."""
     schema = arrow_schema("article")
-    tables = [pq.read_table(release_dir / f, schema=schema) for f in files if f.endswith(".parquet")]
+    tables = [
+        pq.read_table(release_dir / f, schema=schema) for f in files if f.endswith(".parquet")
+    ]
     return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
@@ -172,7 +178,9 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
     """
     sizes = {f["path"]: int(f["bytes"]) for f in manifest.get("files", [])}
     splits: dict[str, SplitStats] = {}
-    totals: dict[str, Counter[str]] = {k: Counter() for k in ("publisher", "section", "language", "kind")}
+    totals: dict[str, Counter[str]] = {
+        k: Counter() for k in ("publisher", "section", "language", "kind")
+    }
     by_split_publisher: dict[str, dict[str, int]] = {}
     lengths: list[pa.Array] = []
     with_authors = 0
@@ -182,18 +190,25 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
         files = [f for f in info.get("files", []) if f.endswith(".parquet")]
         missing = [f for f in files if not (release_dir / f).is_file()]
         if missing:
-            raise ReleaseError(f"{release_dir}: {missing[0]} is listed in manifest.json but missing; "
-                               "rebuild the release with dtk build")
+            raise ReleaseError(
+                f"{release_dir}: {missing[0]} is listed in manifest.json but missing; "
+                "rebuild the release with dtk build"
+            )
         table = read_split(release_dir, files)
         splits[name] = SplitStats(
-            name=name, num_examples=table.num_rows, num_bytes=int(table.nbytes), files=files,
+            name=name,
+            num_examples=table.num_rows,
+            num_bytes=int(table.nbytes),
+            files=files,
             download_size=sum(sizes.get(f, (release_dir / f).stat().st_size) for f in files),
         )
         for key, counter in totals.items():
             counter.update(_value_counts(table.column(key)))
         by_split_publisher[name] = dict(_value_counts(table.column("publisher")))
         lengths.append(pc.utf8_length(table.column("body")).combine_chunks())
-        with_authors += int(pc.sum(pc.greater(pc.list_value_length(table.column("authors")), 0)).as_py() or 0)
+        with_authors += int(
+            pc.sum(pc.greater(pc.list_value_length(table.column("authors")), 0)).as_py() or 0
+        )
         published += [p for p in table.column("published").to_pylist() if p]
         if example is None:
             example = _example(table)

@@ -23,14 +23,25 @@ LISTS = {
 def accepted_values(field: str) -> frozenset[str]:
     """The values the Hub accepts for ``field`` (one of ``LISTS``)."""
     text = files(__package__).joinpath(LISTS[field]).read_text(encoding="utf-8")
-    return frozenset(line.strip() for line in text.splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def size_category(num_examples: int) -> str:
     """The Hub's size band for a dataset of ``num_examples`` records."""
-    bands = ["n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M",
-             "100M<n<1B", "1B<n<10B", "10B<n<100B", "100B<n<1T"]
+    bands = [
+        "n<1K",
+        "1K<n<10K",
+        "10K<n<100K",
+        "100K<n<1M",
+        "1M<n<10M",
+        "10M<n<100M",
+        "100M<n<1B",
+        "1B<n<10B",
+        "10B<n<100B",
+        "100B<n<1T",
+    ]
     for power, band in enumerate(bands, start=3):
         if num_examples < 10**power:
             return band
@@ -57,8 +68,10 @@ def metadata_problems(data: dict[str, Any]) -> list[str]:
         accepted = accepted_values(name)
         for value in _as_list(data.get(name)):
             if not isinstance(value, str) or value not in accepted:
-                problems.append(f"{name}: {value!r} is not a value the Hub accepts "
-                                f"(see toolkit/hub/{LISTS[name]})")
+                problems.append(
+                    f"{name}: {value!r} is not a value the Hub accepts "
+                    f"(see toolkit/hub/{LISTS[name]})"
+                )
     if "other" in _as_list(data.get("license")) and not data.get("license_name"):
         problems.append("license_name: required when license is 'other'")
     return problems
