@@ -300,36 +300,3 @@ def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
     for problem in problems:
         click.echo(f"error: card metadata: {problem}", err=True)
     sys.exit(EXIT_INVALID if problems else EXIT_OK)
-
-
-@main.command()
-@click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"), required=False)
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Project root holding card/prose.md [default: the folder that holds DIST].")
-@click.option("--card", "card_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Copy of the card to write [default: DATASET_CARD.md beside DIST].")
-@handle_errors
-def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
-    """Regenerate the dataset card of a built release from its data and the maintainers' prose.
-
-    Rewrites DIST/README.md, DIST/croissant.json, the chart(s) under DIST/images/ and
-    DATASET_CARD.md beside DIST; card/prose.md is read, never written. An unchanged release
-    gives byte-identical files. Exit code 1 when the card's metadata holds values the Hub does
-    not accept (license, language, size or task category).
-
-    \b
-    Example:
-        dtk card
-        dtk card release/ --root . --card release/../DATASET_CARD.md
-    """
-    from toolkit.card import CHART_PATH, CROISSANT_PATH, update_card, validate_card_metadata
-
-    root = root if root is not None else dist.resolve().parent
-    target = card_path or dist.parent / "DATASET_CARD.md"
-    text = update_card(dist, root, card_path=target)
-    for written in (dist / "README.md", dist / CROISSANT_PATH, dist / CHART_PATH, target):
-        click.echo(f"wrote {written}")
-    problems = validate_card_metadata(text)
-    for problem in problems:
-        click.echo(f"error: card metadata: {problem}", err=True)
-    sys.exit(EXIT_INVALID if problems else EXIT_OK)
