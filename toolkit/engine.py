@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -43,9 +44,18 @@ def run_ray(fn: Callable[[T], R], tasks: Sequence[T], address: str | None) -> It
         import ray
     except ImportError as exc:
         raise UsageError("the ray engine needs Ray: pip install 'newsroom-dtk[ray]'") from exc
-    import cloudpickle
+    from ray import cloudpickle
 
-    if not ray.is_initialized():
+    with warnings.catch_warnings():
+        # Ray's own internals raise DeprecationWarnings about Ray's own settings.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield from _run_ray_data(ray, cloudpickle, fn, tasks, address)
+
+
+def _run_ray_data(ray: Any, cloudpickle: Any, fn: Callable[[T], R], tasks: Sequence[T],
+                  address: str | None) -> Iterator[R]:
+    started = not ray.is_initialized()
+    if started:
         ray.init(
             address=address,
             include_dashboard=False,
@@ -59,12 +69,16 @@ def run_ray(fn: Callable[[T], R], tasks: Sequence[T], address: str | None) -> It
     payloads = [{"i": i, "task": cloudpickle.dumps(t)} for i, t in enumerate(tasks)]
 
     def apply(row: dict[str, Any]) -> dict[str, Any]:
-        import cloudpickle as cp
+        from ray import cloudpickle as cp
 
         return {"i": row["i"], "result": cp.dumps(fn(cp.loads(row["task"])))}
 
     dataset = ray.data.from_items(payloads, override_num_blocks=max(1, len(payloads))).map(apply)
-    rows = sorted(dataset.take_all(), key=lambda row: row["i"])
+    try:
+        rows = sorted(dataset.take_all(), key=lambda row: row["i"])
+    finally:
+        if started:  # a local Ray we started holds ~1 GB: give it back
+            ray.shutdown()
     for row in rows:
         yield cloudpickle.loads(row["result"])
 

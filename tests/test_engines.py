@@ -1,0 +1,37 @@
+"""The release is byte-identical whichever engine and however many workers built it."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from tests.test_release import add_jsonl_source, submission, tree_bytes
+from toolkit.release import build_release
+
+
+@pytest.fixture
+def corpus(raw_copy):
+    for part in range(3):
+        add_jsonl_source(
+            raw_copy,
+            f"part{part}.jsonl",
+            [orjson.dumps(submission(part * 100 + i)) + b"\n" for i in range(50)]
+            + [b"{broken\n", orjson.dumps(submission(part * 100 + 1)) + b"\n"],
+        )
+    return raw_copy
+
+
+def test_one_and_two_workers_give_the_same_bytes(corpus, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_release(corpus, tmp_path / "one" / "dist", workers=1)
+    build_release(corpus, tmp_path / "two" / "dist", workers=2)
+    assert tree_bytes(tmp_path / "one" / "dist") == tree_bytes(tmp_path / "two" / "dist")
+
+
+def test_ray_engine_gives_the_same_bytes(corpus, tmp_path, monkeypatch):
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("RAY_ENABLE_UV_RUN_RUNTIME_ENV", "0")
+    build_release(corpus, tmp_path / "local" / "dist", workers=1)
+    build_release(corpus, tmp_path / "ray" / "dist", engine="ray")
+    assert tree_bytes(tmp_path / "local" / "dist") == tree_bytes(tmp_path / "ray" / "dist")
