@@ -256,16 +256,14 @@ def extract(
     from toolkit.issues import Issue
 
     produced = 0
-    out = click.get_binary_stream("stdout")
     for item in extract_file(path, fmt=fmt, publisher=publisher, language=language,
                              profile=profile):
         if isinstance(item, Issue):
             click.echo(f"{item.file}:{item.line}:{item.column}: {item.severity}: {item.rule}: "
                        f"{item.message}", err=True)
             continue
-        out.write(orjson.dumps(item) + b"\n")
+        click.echo(orjson.dumps(item))
         produced += 1
-    out.flush()
     sys.exit(EXIT_OK if produced else EXIT_INVALID)
 
 

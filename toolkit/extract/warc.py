@@ -65,11 +65,24 @@ def complete_gzip_prefix(handle: IO[bytes]) -> tuple[int, str | None]:
     return good, None
 
 
+def _looks_like_archive(handle: IO[bytes], gzipped: bool) -> bool:
+    """Whether the (decompressed) file starts like a WARC or ARC record; rewinds ``handle``."""
+    head = handle.read(1 << 12)
+    handle.seek(0)
+    if gzipped:
+        try:
+            head = zlib.decompressobj(31).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.lstrip(b"\r\n").startswith((b"WARC/", b"filedesc://"))
+
+
 class WarcExtractor(Extractor):
     """One article per HTML response record of a WARC file."""
 
     name = "warc"
     version = "1.0.0"
+    size = 0
 
     def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
         archive_iterator = require_warcio()
@@ -79,13 +92,19 @@ class WarcExtractor(Extractor):
                 handle.seek(0)
                 limit, problem = complete_gzip_prefix(handle) if gzipped else (None, None)
                 handle.seek(0)
-                yield from self._records(archive_iterator, handle, entry, gzipped, limit)
+                self.size = path.stat().st_size
+                if limit != 0 and _looks_like_archive(handle, gzipped):
+                    yield from self._records(archive_iterator, handle, entry, gzipped, limit)
+                elif not problem:
+                    problem = "the file is not a WARC or ARC archive"
         except OSError as exc:
             yield page_issue(entry, "extract.unreadable", f"cannot read the file: {exc.strerror}")
             return
-        if problem:
+        if problem and limit:
             yield page_issue(entry, "extract.unreadable",
                              f"{problem} (a truncated download?); records after it were not read")
+        elif problem:
+            yield page_issue(entry, "extract.unreadable", problem)
 
     def _records(self, archive_iterator: Any, handle: IO[bytes], entry: SourceEntry,
                  gzipped: bool, limit: int | None) -> Iterator[Item]:
@@ -95,7 +114,9 @@ class WarcExtractor(Extractor):
         iterator = archive_iterator(handle)
         try:
             for record in iterator:
-                offset = iterator.get_record_offset()
+                # ``offset`` is the current record's start until it is read to the end;
+                # get_record_offset() would read it to the end first, emptying the payload.
+                offset = iterator.offset
                 if limit is not None and offset >= limit:
                     return
                 item = self._record(record, entry, offset)
@@ -111,6 +132,8 @@ class WarcExtractor(Extractor):
                 yield build_record(candidate, entry, self.tag)
         # warcio raises these for bytes that are not WARC/ARC or a record cut mid-header.
         except (ArchiveLoadFailed, EOFError, ValueError, zlib.error) as exc:
+            if limit is not None and limit < self.size:
+                return  # the broken gzip member is reported once, by extract()
             yield page_issue(entry, "extract.unreadable",
                              f"cannot read the WARC file past byte {iterator.offset}: {exc}")
         finally:
