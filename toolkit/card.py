@@ -34,6 +34,7 @@ CHART_PATH = "images/body_length.png"
 CROISSANT_PATH = "croissant.json"
 #: Long text in the example record is cut to this many characters (the card says so).
 EXAMPLE_TEXT_CHARS = 600
+FIELD_EXAMPLE_CHARS = 48
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 #: Metadata the generator computes; a template cannot override these.
@@ -63,9 +64,15 @@ def md_text(value: Any) -> str:
     return re.sub(r"^#", r"\\#", text) if text else "—"
 
 
-def md_code(value: str) -> str:
-    """``value`` as an inline code span whose fence cannot be closed by the value itself."""
+def md_code(value: str, *, in_table: bool = True) -> str:
+    """``value`` as an inline code span whose fence cannot be closed by the value itself.
+
+    In a table cell a ``|`` ends the cell even inside code (GitHub and the Hub split the row
+    first), so it is escaped there.
+    """
     text = " ".join(value.split())
+    if in_table:
+        text = text.replace("|", "\\|")
     longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
@@ -231,11 +238,23 @@ def _type_name(spec: FieldSpec) -> str:
     return str(kind)
 
 
-def _field_rows(specs: list[FieldSpec], prefix: str = "") -> list[list[str]]:
+def _example_value(spec: FieldSpec, record: dict[str, Any] | None) -> str:
+    """The schema's example, else the value in the example record (cut short), as code."""
+    value = spec.example
+    if value is None and record is not None and not spec.children:
+        value = record.get(spec.name)
+        if isinstance(value, str) and len(value) > FIELD_EXAMPLE_CHARS:
+            value = value[:FIELD_EXAMPLE_CHARS] + "…"
+    return "—" if value is None else md_code(orjson.dumps(value).decode())
+
+
+def _field_rows(
+    specs: list[FieldSpec], record: dict[str, Any] | None, prefix: str = ""
+) -> list[list[str]]:
     rows: list[list[str]] = []
     for spec in specs:
         name = f"{prefix}{spec.name}"
-        example = "—" if spec.example is None else md_code(orjson.dumps(spec.example).decode())
+        example = _example_value(spec, record)
         rows.append(
             [
                 md_code(name),
@@ -245,7 +264,10 @@ def _field_rows(specs: list[FieldSpec], prefix: str = "") -> list[list[str]]:
                 example,
             ]
         )
-        rows += _field_rows(list(spec.children), prefix=f"{name}.")
+        child = record.get(spec.name) if record is not None else None
+        rows += _field_rows(
+            list(spec.children), child if isinstance(child, dict) else None, prefix=f"{name}."
+        )
     return rows
 
 
@@ -259,7 +281,11 @@ def _cut(value: Any) -> Any:
     return value
 
 
-def _counts_table(label: str, counts: list[tuple[str, int]], total: int) -> str:
+def _counts_table(
+    label: str, counts: list[tuple[str, int]], total: int, empty: str | None = None
+) -> str:
+    if not counts and empty:
+        return empty
     rows = [[md_text(value), _n(n), _pct(n, total)] for value, n in counts]
     return md_table([label, "records", "share"], rows or [["—", "0", "—"]], "lrr")
 
@@ -311,8 +337,9 @@ def _extractors(manifest: dict[str, Any]) -> str:
             used.setdefault(extractor, []).append(s["path"])
     if not used:
         return "No extractor produced a record."
-    return "\n".join(
-        f"- {md_code(name)}: {_n(len(paths))} raw file(s)" for name, paths in sorted(used.items())
+    return ", ".join(
+        f"{md_code(name, in_table=False)} ({_n(len(files))} raw file{'s' * (len(files) != 1)})"
+        for name, files in sorted(used.items())
     )
 
 
@@ -347,7 +374,9 @@ def _splits_table(manifest: dict[str, Any], stats: ReleaseStats) -> str:
 
 def _split_rule(manifest: dict[str, Any]) -> str:
     ratios = manifest.get("config", {}).get("split_ratios", {})
-    return ", ".join(f"{md_text(name)} {ratio:.0%}" for name, ratio in ratios.items())
+    order = [n for n in ("train", "validation", "test") if n in ratios]
+    order += sorted(n for n in ratios if n not in order)
+    return ", ".join(f"{md_text(name)} {ratios[name]:.0%}" for name in order)
 
 
 def _length_table(stats: ReleaseStats) -> str:
@@ -406,7 +435,7 @@ def card_context(
         "splits_table": _splits_table(manifest, stats),
         "fields_table": md_table(
             ["field", "type", "nullable", "description", "example"],
-            _field_rows(field_specs("article")),
+            _field_rows(field_specs("article"), stats.example),
         ),
         "example_record": md_block(
             orjson.dumps(example, option=orjson.OPT_INDENT_2).decode() if example else "null",
@@ -429,9 +458,17 @@ def card_context(
             if published[0]
             else "unknown (no record carries a date)"
         ),
-        "rejects_table": _counts_table("rule", stats.rejects_by_rule, counts.get("rejected", 0)),
+        "rejects_table": _counts_table(
+            "rule",
+            stats.rejects_by_rule,
+            counts.get("rejected", 0),
+            "No record was rejected: every extracted record passed the article schema.",
+        ),
         "duplicates_table": _counts_table(
-            "kind", stats.duplicates_by_kind, counts.get("deduplicated", 0)
+            "kind",
+            stats.duplicates_by_kind,
+            counts.get("deduplicated", 0),
+            "No record was dropped as a duplicate.",
         ),
         "files_table": _files_table(manifest),
         "changes": f"## Changes\n\n{changes.strip()}\n" if changes else "",
@@ -472,7 +509,8 @@ def render_card(release_dir: Path, *, root: Path, changes: str | None = None) ->
 
 
 def body_length_png(stats: ReleaseStats) -> bytes:
-    """The body-length histogram as PNG bytes: the same bytes for the same release.
+    """The body-length histogram (bars stacked by record kind) as PNG bytes: the same bytes for
+    the same release.
 
     Drawn on a bare ``Figure`` (no pyplot, so no global backend or state) with matplotlib's
     bundled font and the PNG's Software tag removed; PNGs carry no timestamp otherwise.
@@ -482,23 +520,33 @@ def body_length_png(stats: ReleaseStats) -> bytes:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     bins = stats.body_length.bins()
-    with matplotlib.rc_context(
-        {"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "dtk", "path.simplify": True}
-    ):
-        figure = Figure(figsize=(7.0, 3.2), dpi=100, layout="constrained")
+    positions = list(range(len(bins)))
+    colours = ["#4c72b0", "#dd8452", "#55a868", "#c44e52"]
+    with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 9}):
+        figure = Figure(figsize=(8.0, 3.4), dpi=100, layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
-        positions = list(range(len(bins)))
-        bars = axes.bar(positions, [n for _, n in bins], color="#4c72b0", width=0.8)
-        axes.bar_label(bars, labels=[f"{n:,}" if n else "" for _, n in bins], fontsize=8, padding=2)
-        axes.set_xticks(positions, [label for label, _ in bins], rotation=0, fontsize=8)
+        bottom = [0] * len(bins)
+        for index, (kind, kind_bins) in enumerate(stats.body_length_by_kind().items()):
+            heights = [n for _, n in kind_bins]
+            colour = colours[index % len(colours)]
+            axes.bar(positions, heights, bottom=bottom, width=0.8, label=kind, color=colour)
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        totals = axes.bar(positions, [0] * len(bins), bottom=bottom, width=0.8)
+        labels = [f"{n:,}" if n else "" for _, n in bins]
+        axes.bar_label(totals, labels=labels, fontsize=8, padding=2)
+        axes.set_xticks(positions, [label for label, _ in bins], fontsize=8)
         axes.set_xlabel("body length (characters)")
         axes.set_ylabel("records")
         axes.set_title(f"Body length of the {stats.released:,} released records")
         axes.spines[["top", "right"]].set_visible(False)
         axes.margins(y=0.15)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if len(stats.by_kind) > 1:
+            axes.legend(title="kind", frameon=False)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=100, metadata={"Software": None})
     return buffer.getvalue()

@@ -151,13 +151,13 @@ def croissant_document(
         shards = [f for f in info.get("files", []) if f.endswith(".parquet")]
         for index, shard in enumerate(shards):
             name = split if len(shards) == 1 else f"{split}-{index:05d}"
+            part = "" if len(shards) == 1 else f", shard {index + 1} of {len(shards)}"
             record_sets.append(
                 {
                     "@type": "cr:RecordSet",
                     "@id": name,
                     "name": name,
-                    "description": f"Records of the {split} split ({info.get('num_examples', 0)} in all)"
-                    + ("." if len(shards) == 1 else f", shard {index + 1} of {len(shards)}."),
+                    "description": f"Records of the {split} split{part}.",
                     "key": {"@id": f"{name}/id"},
                     "field": [_field(spec, name, shard) for spec in specs],
                 }

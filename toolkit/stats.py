@@ -83,6 +83,19 @@ class ReleaseStats:
     rejects_by_rule: list[tuple[str, int]]
     duplicates_by_kind: list[tuple[str, int]]
     example: dict[str, Any] | None
+    kinds: list[str | None] = field(default_factory=list)
+
+    def body_length_by_kind(self) -> dict[str, list[tuple[str, int]]]:
+        """Body-length bins per record kind, kinds in the order of ``by_kind``."""
+        out = {}
+        for kind, _ in self.by_kind:
+            lengths = [
+                n
+                for n, k in zip(self.body_length.lengths, self.kinds, strict=True)
+                if (NONE_LABEL if k is None else k) == kind
+            ]
+            out[kind] = LengthStats(count=len(lengths), lengths=lengths).bins()
+        return out
 
     @property
     def released(self) -> int:
@@ -186,6 +199,7 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
     with_authors = 0
     published: list[str] = []
     example: dict[str, Any] | None = None
+    kinds: list[str | None] = []
     for name, info in ordered_splits(manifest).items():
         files = [f for f in info.get("files", []) if f.endswith(".parquet")]
         missing = [f for f in files if not (release_dir / f).is_file()]
@@ -206,6 +220,7 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
             counter.update(_value_counts(table.column(key)))
         by_split_publisher[name] = dict(_value_counts(table.column("publisher")))
         lengths.append(pc.utf8_length(table.column("body")).combine_chunks())
+        kinds += table.column("kind").to_pylist()
         with_authors += int(
             pc.sum(pc.greater(pc.list_value_length(table.column("authors")), 0)).as_py() or 0
         )
@@ -226,4 +241,5 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
         rejects_by_rule=_sorted_counts(_jsonl_counts(release_dir / "rejects.jsonl", "rule")),
         duplicates_by_kind=_sorted_counts(_jsonl_counts(release_dir / "duplicates.jsonl", "kind")),
         example=example,
+        kinds=kinds,
     )
