@@ -98,9 +98,8 @@ def extract_file(
                             language=language or "und", license=None, profile=profile, line=1)
         entries = [*entries, entry]
     else:
-        overrides = {k: v for k, v in (("format", fmt), ("publisher", publisher),
-                                        ("language", language), ("profile", profile)) if v}
-        entry = replace(entry, **overrides)
+        entry = replace(entry, format=fmt or entry.format, publisher=publisher or entry.publisher,
+                        language=language or entry.language, profile=profile or entry.profile)
     if entry.format not in EXTRACTORS:
         raise UsageError(f"unknown format {entry.format!r}; "
                          f"use one of {', '.join(sorted(EXTRACTORS))}")

@@ -341,4 +341,7 @@ class TextExtractor(Extractor):
             yield page_issue(entry, "extract.no-article",
                              "no headline followed by article text was found on the page")
         for candidate in candidates:
+            if candidate.kind == "article":
+                # A page holding one article is that article: its address is the article's.
+                candidate.url = entry.url
             yield build_record(candidate, entry, self.tag)
