@@ -35,3 +35,21 @@ def test_ray_engine_gives_the_same_bytes(corpus, tmp_path, monkeypatch):
     build_release(corpus, tmp_path / "local" / "dist", workers=1)
     build_release(corpus, tmp_path / "ray" / "dist", engine="ray")
     assert tree_bytes(tmp_path / "local" / "dist") == tree_bytes(tmp_path / "ray" / "dist")
+
+
+def test_byte_ranges_of_a_large_jsonl_give_the_same_release(corpus, tmp_path, monkeypatch):
+    import toolkit.release
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build_release(corpus, tmp_path / "whole" / "dist", workers=1)
+    monkeypatch.setattr(toolkit.release, "JSONL_RANGE_BYTES", 3000)
+    build_release(corpus, tmp_path / "ranges" / "dist", workers=2)
+    whole, ranges = (
+        tree_bytes(tmp_path / "whole" / "dist"),
+        tree_bytes(tmp_path / "ranges" / "dist"),
+    )
+    assert whole == ranges
+    rejects = [orjson.loads(line) for line in whole["rejects.jsonl"].splitlines()]
+    assert [(r["source_file"], r["line"]) for r in rejects] == [
+        (f"part{p}.jsonl", 51) for p in range(3)
+    ]

@@ -52,8 +52,9 @@ def run_ray(fn: Callable[[T], R], tasks: Sequence[T], address: str | None) -> It
         yield from _run_ray_data(ray, cloudpickle, fn, tasks, address)
 
 
-def _run_ray_data(ray: Any, cloudpickle: Any, fn: Callable[[T], R], tasks: Sequence[T],
-                  address: str | None) -> Iterator[R]:
+def _run_ray_data(
+    ray: Any, cloudpickle: Any, fn: Callable[[T], R], tasks: Sequence[T], address: str | None
+) -> Iterator[R]:
     started = not ray.is_initialized()
     if started:
         ray.init(

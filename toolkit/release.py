@@ -36,6 +36,8 @@ from toolkit.versioning import enforce_version_bump
 from toolkit.writers import JsonLinesWriter, SplitWriter
 
 Progress = Callable[[str, int], None]
+#: JSONL sources larger than this are cut into byte ranges processed in parallel.
+JSONL_RANGE_BYTES = 32 * 1024 * 1024
 #: Below this much raw input the build runs in-process.
 SMALL_BUILD_BYTES = 8 * 1024 * 1024
 
@@ -68,18 +70,44 @@ def build_timestamp() -> str | None:
     return datetime.fromtimestamp(int(epoch), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _count_newlines(path: Path, start: int, end: int) -> int:
+    count = 0
+    with path.open("rb") as handle:
+        handle.seek(start)
+        remaining = end - start
+        while remaining > 0 and (chunk := handle.read(min(1 << 22, remaining))):
+            count += chunk.count(b"\n")
+            remaining -= len(chunk)
+    return count
+
+
 def _tasks(
     raw_dir: Path, entries: list[SourceEntry], work: Path, config: DatasetConfig
 ) -> list[ShardTask]:
+    """One task per raw file, and one per ``JSONL_RANGE_BYTES`` of a large JSONL file. Range
+    boundaries depend on the file only, never on the number of workers."""
     from toolkit.extract import prepare_context
+    from toolkit.parallel import split_ranges
 
     context = prepare_context(raw_dir, entries)
     names = tuple(config.split_ratios)
     ratios = tuple(config.split_ratios[n] for n in names)
-    return [
-        ShardTask(i, i, raw_dir, entry, work, names, ratios, context)
-        for i, entry in enumerate(entries)
-    ]
+    tasks: list[ShardTask] = []
+    for source, entry in enumerate(entries):
+        path = raw_dir / entry.path
+        ranges: list[tuple[int, int, int] | None] = [None]
+        if entry.format == "jsonl" and path.is_file() and path.stat().st_size > JSONL_RANGE_BYTES:
+            ranges, lines = [], 0
+            for start, end in split_ranges(path, JSONL_RANGE_BYTES):
+                ranges.append((start, end, lines))
+                lines += _count_newlines(path, start, end)
+        for byte_range in ranges:
+            tasks.append(
+                ShardTask(
+                    len(tasks), source, raw_dir, entry, work, names, ratios, context, byte_range
+                )
+            )
+    return tasks
 
 
 def _merge(

@@ -7,6 +7,7 @@ the same in-process, in a process pool or on Ray, and their results merge in tas
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,8 @@ class ShardTask:
     split_names: tuple[str, ...]
     split_ratios: tuple[float, ...]
     context: Any
+    #: ``(start, end, lines before start)`` for one byte range of a large JSONL file.
+    byte_range: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -99,9 +102,20 @@ def reject_row(entry: SourceEntry, issues: list[Issue], record: Any) -> dict[str
     }
 
 
+def _items(task: ShardTask) -> Iterator[Any]:
+    from toolkit.extract import extract_source
+    from toolkit.extract.jsonl import JsonlExtractor
+
+    if task.byte_range is None:
+        return extract_source(task.raw_dir, task.entry, task.context)
+    start, end, lines_before = task.byte_range
+    return JsonlExtractor(task.context).extract(
+        task.raw_dir / task.entry.path, task.entry, start=start, end=end, line_offset=lines_before
+    )
+
+
 def process_shard(task: ShardTask) -> ShardResult:
     """Run pass one on one shard. Never raises for bad input: it all ends up in rejects."""
-    from toolkit.extract import extract_source
     from toolkit.features import arrow_schema
     from toolkit.schema import default_schemas, fast_validator
     from toolkit.schema_errors import descriptions_of, fast_issues
@@ -120,10 +134,12 @@ def process_shard(task: ShardTask) -> ShardResult:
     codes: list[int] = []
     pending: list[dict[str, Any]] = []
     with pa.OSFile(str(spool_path), "wb") as sink, pa.ipc.new_stream(sink, schema) as spool:
-        for item in extract_source(task.raw_dir, task.entry, task.context):
+        for item in _items(task):
             if isinstance(item, Issue):
                 if item.severity == "warning":
-                    counts.skipped += 1
+                    # Format warnings (BOM, CRLF, blank lines) lose nothing; a skipped WARC
+                    # record (not an HTML response) is counted apart from the records.
+                    counts.skipped += item.rule == "extract.skipped-record"
                     continue
                 counts.extracted += 1
                 counts.rejected += 1

@@ -15,8 +15,9 @@ import pyarrow.parquet as pq
 
 #: About 500 MB of text per shard at ~2.6 KB a record: the Hub's default ``max_shard_size``.
 ROWS_PER_SHARD = 200_000
-#: Row groups of ~50 MB uncompressed keep the dataset viewer and random access fast.
-ROWS_PER_ROW_GROUP = 20_000
+#: Row groups of ~25 MB uncompressed keep the dataset viewer and random access fast. Rows are
+#: buffered to exactly this size, so the bytes do not depend on how the input was batched.
+ROWS_PER_ROW_GROUP = 10_000
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
@@ -56,6 +57,8 @@ class SplitWriter:
         self._in_shard = 0
         self._parquet: pq.ParquetWriter | None = None
         self._jsonl: IO[bytes] = (root / "jsonl" / f"{split}.jsonl").open("wb")
+        self._buffer: list[pa.Table] = []
+        self._buffered = 0
         self.rows = 0
 
     def _next_shard(self) -> None:
@@ -69,21 +72,34 @@ class SplitWriter:
 
     def write(self, table: pa.Table) -> None:
         """Append rows (already in release order and in ``schema``)."""
-        offset = 0
-        while offset < table.num_rows:
-            if self._parquet is None or self._in_shard >= self.shard_rows:
-                self._next_shard()
-            assert self._parquet is not None
-            take = min(self.shard_rows - self._in_shard, table.num_rows - offset)
-            part = table.slice(offset, take)
-            self._parquet.write_table(part, row_group_size=ROWS_PER_ROW_GROUP)
-            self._jsonl.write(b"".join(orjson.dumps(row) + b"\n" for row in part.to_pylist()))
-            self._in_shard += take
-            self.rows += take
-            offset += take
+        self._buffer.append(table)
+        self._buffered += table.num_rows
+        while self._buffered >= self._group_target():
+            self._flush_group()
+
+    def _group_target(self) -> int:
+        if self._parquet is None or self._in_shard >= self.shard_rows:
+            return min(ROWS_PER_ROW_GROUP, self.shard_rows)
+        return min(ROWS_PER_ROW_GROUP, self.shard_rows - self._in_shard)
+
+    def _flush_group(self) -> None:
+        """Write one row group (or what is left) from the buffer."""
+        take = min(self._group_target(), self._buffered)
+        pending = pa.concat_tables(self._buffer)
+        group, rest = pending.slice(0, take), pending.slice(take)
+        self._buffer, self._buffered = ([rest] if rest.num_rows else []), rest.num_rows
+        if self._parquet is None or self._in_shard >= self.shard_rows:
+            self._next_shard()
+        assert self._parquet is not None
+        self._parquet.write_table(group, row_group_size=take)
+        self._jsonl.write(b"".join(orjson.dumps(row) + b"\n" for row in group.to_pylist()))
+        self._in_shard += take
+        self.rows += take
 
     def close(self) -> list[Path]:
         """Finish the files; a split with no rows still gets one (empty) shard."""
+        while self._buffered:
+            self._flush_group()
         if self._parquet is None:
             self._next_shard()
         assert self._parquet is not None
