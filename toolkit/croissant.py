@@ -16,6 +16,7 @@ import orjson
 import pyarrow as pa
 
 from toolkit.features import FieldSpec, field_specs
+from toolkit.stats import ordered_splits
 
 if TYPE_CHECKING:
     from toolkit.stats import ReleaseStats
@@ -147,7 +148,7 @@ def croissant_document(
     config = manifest.get("config", {})
     specs = field_specs("article")
     record_sets = []
-    for split, info in manifest.get("splits", {}).items():
+    for split, info in ordered_splits(manifest).items():
         shards = [f for f in info.get("files", []) if f.endswith(".parquet")]
         for index, shard in enumerate(shards):
             name = split if len(shards) == 1 else f"{split}-{index:05d}"
