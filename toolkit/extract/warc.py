@@ -130,8 +130,11 @@ class WarcExtractor(Extractor):
                 start, end = lines.span(offset, length)
                 candidate.span = Span(start, end, offset, length)
                 yield build_record(candidate, entry, self.tag)
-        # warcio raises these for bytes that are not WARC/ARC or a record cut mid-header.
-        except (ArchiveLoadFailed, EOFError, ValueError, zlib.error) as exc:
+        # warcio raises these for bytes that are not WARC/ARC or a record cut mid-header; the
+        # AttributeError/TypeError/IndexError/KeyError come from headers it does not expect, such
+        # as a response without WARC-Target-URI (fuzz crashes, issue 7).
+        except (ArchiveLoadFailed, EOFError, ValueError, zlib.error, AttributeError, TypeError,
+                IndexError, KeyError) as exc:
             if limit is not None and limit < self.size:
                 return  # the broken gzip member is reported once, by extract()
             yield page_issue(entry, "extract.unreadable",
