@@ -468,3 +468,24 @@ def test_missing_manifest_is_a_release_error(tmp_path: Path) -> None:
 
     with pytest.raises(ReleaseError, match="dtk build"):
         render_card(tmp_path, root=ROOT)
+
+
+def test_card_of_the_committed_raw_build(raw_copy: Path, tmp_path: Path) -> None:
+    """dtk build on raw/ writes a card that passes the offline checks, agrees with the manifest
+    and with dtk check, and reads the maintainers' prose from the project root."""
+    from toolkit.check import check_release
+    from toolkit.config import load_config
+    from toolkit.release import build_release
+
+    dist = tmp_path / "dist"
+    build_release(raw_copy, dist, config=load_config(ROOT))
+    text = update_card(dist, ROOT)
+    assert validate_card_metadata(text) == []
+    assert "## Bias, risks and limitations" in text and "Named private persons" in text
+    manifest = orjson.loads((dist / "manifest.json").read_bytes())
+    meta = front_matter(text)["dataset_info"]
+    assert {s["name"]: s["num_examples"] for s in meta["splits"]} == {
+        n: i["num_examples"] for n, i in manifest["splits"].items()
+    }
+    report = check_release(dist, load=False)
+    assert [i.message for i in report.issues] == []

@@ -62,7 +62,8 @@ def test_croissant_lists_every_data_file_with_its_sha256(release_dir: Path) -> N
     assert listed == expected
     assert document["citeAs"].startswith("@misc{russia_mobilization_news,")
     fields = [f["name"] for f in document["recordSet"][0]["field"]]
-    assert fields[:2] == ["title", "body"] and "provenance" in fields
+    assert fields[:2] == ["title", "body"]
+    assert "provenance" in fields
 
 
 def test_a_changed_file_fails_the_sha256_check(release_dir: Path) -> None:
