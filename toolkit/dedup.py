@@ -36,10 +36,12 @@ class Duplicate:
 
 def lead_shingles(title: str, body: str) -> list[str]:
     """Word 3-grams of the normalised title and the first words of the body."""
-    words = normalize_text(f"{title} {body}").split()[: LEAD_WORDS + len(title.split())]
+    # Only the lead matters: cut before normalising (a word is rarely over 30 characters).
+    lead = f"{title} {body[: LEAD_WORDS * 30]}"
+    words = normalize_text(lead).split()[: LEAD_WORDS + len(title.split())]
     if len(words) < SHINGLE:
         return [" ".join(words)]
-    return [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
 
 
 def lead_signature(title: str, body: str) -> np.ndarray:
