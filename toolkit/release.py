@@ -9,6 +9,7 @@ records extracted = released + rejected + deduplicated before it publishes anyth
 
 from __future__ import annotations
 
+import bisect
 import os
 import shutil
 from collections.abc import Callable
@@ -134,7 +135,7 @@ def _merge(
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
     schema = arrow_schema("article")
     writers = {name: SplitWriter(stage, name, sizes[name], schema) for name in names}
-    wanted = set(drops) | {d.kept for d in drops.values()}
+    wanted = sorted(set(drops) | {d.kept for d in drops.values()})
     facts: dict[int, dict[str, Any]] = {}
     start = 0
     for result in results:
@@ -146,7 +147,8 @@ def _merge(
                     mask = pa.array(keep[start:stop] & (codes[start:stop] == c))
                     if pc.any(mask).as_py():
                         writers[name].write(table.filter(mask))
-                for index in sorted(i for i in wanted if start <= i < stop):
+                lo, hi = bisect.bisect_left(wanted, start), bisect.bisect_left(wanted, stop)
+                for index in wanted[lo:hi]:
                     facts[index] = (
                         table.slice(index - start, 1).select(["id", "provenance"]).to_pylist()[0]
                     )
