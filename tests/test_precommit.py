@@ -52,7 +52,8 @@ def test_hook_manifest_matches_submissions_and_manifest_only() -> None:
     import re
 
     [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert (hook["id"], hook["entry"], hook["language"]) == ("dtk-validate", "dtk validate", "python")
+    assert (hook["id"], hook["entry"], hook["language"]) == (
+        "dtk-validate", "dtk validate", "python")
     pattern = re.compile(hook["files"])
     matched = ["submissions/new.jsonl", "submissions/2024/batch.json", "raw/sources.jsonl",
                "data/submissions/x.jsonl"]
