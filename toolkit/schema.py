@@ -181,13 +181,16 @@ def reference_validator(schema: dict[str, Any], schemas: SchemaSet) -> jsonschem
 
 def fast_validator(schema: dict[str, Any], schemas: SchemaSet) -> Any:
     """The compiled ``jsonschema-rs`` validator, offline, with formats asserted."""
-    registry = jsonschema_rs.Registry([(uri, doc) for uri, doc in schemas.by_id.items()])
     try:
+        registry = jsonschema_rs.Registry([(uri, doc) for uri, doc in schemas.by_id.items()])
         return jsonschema_rs.validator_for(
             schema, registry=registry, validate_formats=True, offline=True
         )
     except jsonschema_rs.ValidationError as exc:
         raise SchemaError(f"cannot compile schema {schema.get('$id')}: {exc.message}") from exc
+    except ValueError as exc:  # e.g. a remote or unknown "$schema" metaschema (issue 7)
+        raise SchemaError(f"cannot compile schema {schema.get('$id')}: {exc}; only local "
+                          "schemas and the draft 2020-12 metaschema are used") from exc
 
 
 @cache
