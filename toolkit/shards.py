@@ -133,41 +133,45 @@ def process_shard(task: ShardTask) -> ShardResult:
     signatures: list[np.ndarray] = []
     codes: list[int] = []
     pending: list[dict[str, Any]] = []
-    with pa.OSFile(str(spool_path), "wb") as sink, pa.ipc.new_stream(sink, schema) as spool:
-        for item in _items(task):
-            if isinstance(item, Issue):
-                if item.severity == "warning":
-                    # Format warnings (BOM, CRLF, blank lines) lose nothing; a skipped WARC
-                    # record (not an HTML response) is counted apart from the records.
-                    counts.skipped += item.rule == "extract.skipped-record"
+    # try/finally: an error that stops the build (a bad profile, a full disk) must not leave
+    # the rejects file open (issue 7).
+    try:
+        with pa.OSFile(str(spool_path), "wb") as sink, pa.ipc.new_stream(sink, schema) as spool:
+            for item in _items(task):
+                if isinstance(item, Issue):
+                    if item.severity == "warning":
+                        # Format warnings (BOM, CRLF, blank lines) lose nothing; a skipped WARC
+                        # record (not an HTML response) is counted apart from the records.
+                        counts.skipped += item.rule == "extract.skipped-record"
+                        continue
+                    counts.extracted += 1
+                    counts.rejected += 1
+                    rejects.write(reject_row(task.entry, [item], None))
                     continue
                 counts.extracted += 1
-                counts.rejected += 1
-                rejects.write(reject_row(task.entry, [item], None))
-                continue
-            counts.extracted += 1
-            extractor = (item.get("provenance") or {}).get("extractor")
-            if isinstance(extractor, str):
-                counts.extractors.add(extractor)
-            if not validator.is_valid(item):
-                line = ((item.get("provenance") or {}).get("span") or {}).get("start_line", 1)
-                issues = fast_issues(
-                    validator, item, file=task.entry.path, line=line, descriptions=descriptions
-                )
-                counts.rejected += 1
-                rejects.write(reject_row(task.entry, issues, item))
-                continue
-            ids.append(item["id"].encode("ascii"))
-            lengths.append(len(item["body"]))
-            signatures.append(lead_signature(item["title"], item["body"]))
-            codes.append(task.split_names.index(split_of(item["id"], ratios)))
-            pending.append(item)
-            if len(pending) >= SPOOL_BATCH_ROWS:
+                extractor = (item.get("provenance") or {}).get("extractor")
+                if isinstance(extractor, str):
+                    counts.extractors.add(extractor)
+                if not validator.is_valid(item):
+                    line = ((item.get("provenance") or {}).get("span") or {}).get("start_line", 1)
+                    issues = fast_issues(
+                        validator, item, file=task.entry.path, line=line, descriptions=descriptions
+                    )
+                    counts.rejected += 1
+                    rejects.write(reject_row(task.entry, issues, item))
+                    continue
+                ids.append(item["id"].encode("ascii"))
+                lengths.append(len(item["body"]))
+                signatures.append(lead_signature(item["title"], item["body"]))
+                codes.append(task.split_names.index(split_of(item["id"], ratios)))
+                pending.append(item)
+                if len(pending) >= SPOOL_BATCH_ROWS:
+                    spool.write_table(pa.Table.from_pylist(pending, schema=schema))
+                    pending = []
+            if pending:
                 spool.write_table(pa.Table.from_pylist(pending, schema=schema))
-                pending = []
-        if pending:
-            spool.write_table(pa.Table.from_pylist(pending, schema=schema))
-    rejects.close()
+    finally:
+        rejects.close()
     return ShardResult(
         index=task.index,
         source=task.source,
