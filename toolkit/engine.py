@@ -6,28 +6,20 @@ byte-identical whichever one ran it.
 from __future__ import annotations
 
 import multiprocessing
-import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from toolkit.errors import UsageError
+from toolkit.parallel import default_workers
 
 T = TypeVar("T")
 R = TypeVar("R")
 ENGINES = ("local", "ray")
 
 
-def default_workers() -> int:
-    """One worker per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def run_local(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[R]:
-    """Run ``fn`` over ``tasks`` with ``workers`` processes (spawned: safe beside Arrow's threads)."""
+    """Run ``fn`` over ``tasks`` with ``workers`` spawned processes (safe beside Arrow threads)."""
     if workers <= 1 or len(tasks) <= 1:
         yield from map(fn, tasks)
         return
