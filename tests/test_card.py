@@ -481,7 +481,8 @@ def test_card_of_the_committed_raw_build(raw_copy: Path, tmp_path: Path) -> None
     build_release(raw_copy, dist, config=load_config(ROOT))
     text = update_card(dist, ROOT)
     assert validate_card_metadata(text) == []
-    assert "## Bias, risks and limitations" in text and "Named private persons" in text
+    assert "## Bias, risks and limitations" in text
+    assert "Named private persons" in text
     manifest = orjson.loads((dist / "manifest.json").read_bytes())
     meta = front_matter(text)["dataset_info"]
     assert {s["name"]: s["num_examples"] for s in meta["splits"]} == {
