@@ -136,7 +136,7 @@ def find_duplicates(
                 pair = (min(i, best), max(i, best))
                 score = similarity.get(pair, float(np.mean(signatures[i] == signatures[best])))
                 drops[i] = Duplicate(i, best, "near", round(score, 4))
-    for i in np.flatnonzero(first_of != np.arange(n)):
-        first = int(first_of[i])
-        drops[int(i)] = Duplicate(int(i), keep.get(first, first), "exact", 1.0)
+    for copy in np.flatnonzero(first_of != np.arange(n)).tolist():
+        first = int(first_of[copy])
+        drops[copy] = Duplicate(copy, keep.get(first, first), "exact", 1.0)
     return dict(sorted(drops.items()))

@@ -107,7 +107,7 @@ def load_schema_set(directory: Path | None = None, extra: list[Path] | None = No
 
 
 def _refuse_remote(uri: str) -> Resource[Any]:
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs class, mypy sees no init
 
 
 _DATE_TIME = re.compile(
@@ -171,7 +171,7 @@ def format_checker() -> jsonschema.FormatChecker:
 
 def reference_validator(schema: dict[str, Any], schemas: SchemaSet) -> jsonschema.Validator:
     """The pure-Python ``jsonschema`` validator: exact, slow, with every format really checked."""
-    registry: Registry[Any] = Registry(retrieve=_refuse_remote).with_resources(
+    registry: Registry[Any] = Registry(retrieve=_refuse_remote).with_resources(  # type: ignore[call-arg]
         (uri, Resource.from_contents(doc)) for uri, doc in schemas.by_id.items()
     )
     return jsonschema.Draft202012Validator(
