@@ -543,7 +543,8 @@ def body_length_png(stats: ReleaseStats) -> bytes:
         axes.set_ylabel("records")
         axes.set_title(f"Body length of the {stats.released:,} released records")
         axes.spines[["top", "right"]].set_visible(False)
-        axes.margins(y=0.15)
+        # explicit limit: the zero-height label bars' sticky edges would cancel margins()
+        axes.set_ylim(0, max(bottom, default=0) * 1.15 + 1)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         if len(stats.by_kind) > 1:
             axes.legend(title="kind", frameon=False)
