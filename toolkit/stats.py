@@ -7,10 +7,12 @@ rendering anything.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -23,6 +25,8 @@ from toolkit.features import arrow_schema
 STAT_COLUMNS = ("id", "publisher", "section", "language", "kind", "body", "authors", "published")
 #: Upper edges (characters) of the body-length bins shown in the card and the chart.
 LENGTH_BINS = (250, 500, 1000, 2000, 4000, 8000, 16000)
+#: Rows read at a time: memory stays flat however large the release.
+BATCH_ROWS = 8192
 #: Label used in tables for a null value.
 NONE_LABEL = "(none)"
 
@@ -49,16 +53,12 @@ class LengthStats:
     p75: int = 0
     maximum: int = 0
     mean: float = 0.0
-    lengths: list[int] = field(default_factory=list)
+    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
     def bins(self) -> list[tuple[str, int]]:
         """(label, count) per bin of ``LENGTH_BINS``, plus an open last bin."""
-        counts = [0] * (len(LENGTH_BINS) + 1)
-        for value in self.lengths:
-            index = next(
-                (i for i, edge in enumerate(LENGTH_BINS) if value < edge), len(LENGTH_BINS)
-            )
-            counts[index] += 1
+        index = np.searchsorted(np.asarray(LENGTH_BINS), self.lengths, side="right")
+        counts = np.bincount(index, minlength=len(LENGTH_BINS) + 1).tolist()
         labels = [f"< {LENGTH_BINS[0]:,}"]
         labels += [
             f"{lo:,}–{hi - 1:,}" for lo, hi in zip(LENGTH_BINS, LENGTH_BINS[1:], strict=False)
@@ -83,17 +83,14 @@ class ReleaseStats:
     rejects_by_rule: list[tuple[str, int]]
     duplicates_by_kind: list[tuple[str, int]]
     example: dict[str, Any] | None
-    kinds: list[str | None] = field(default_factory=list)
+    #: The kind of each record, aligned with ``body_length.lengths``.
+    kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
 
     def body_length_by_kind(self) -> dict[str, list[tuple[str, int]]]:
         """Body-length bins per record kind, kinds in the order of ``by_kind``."""
         out = {}
         for kind, _ in self.by_kind:
-            lengths = [
-                n
-                for n, k in zip(self.body_length.lengths, self.kinds, strict=True)
-                if (NONE_LABEL if k is None else k) == kind
-            ]
+            lengths = self.body_length.lengths[self.kinds == kind]
             out[kind] = LengthStats(count=len(lengths), lengths=lengths).bins()
         return out
 
@@ -140,8 +137,20 @@ def ordered_splits(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {name: splits[name] for name in order}
 
 
+def iter_split(
+    release_dir: Path, files: list[str], columns: list[str] | None = None
+) -> Iterator[pa.Table]:
+    """The rows of one split's Parquet files in release order, in bounded batches."""
+    for name in files:
+        if name.endswith(".parquet"):
+            handle = pq.ParquetFile(release_dir / name)
+            for batch in handle.iter_batches(batch_size=BATCH_ROWS, columns=columns):
+                yield pa.Table.from_batches([batch])
+
+
 def read_split(release_dir: Path, files: list[str]) -> pa.Table:
-    """The rows of one split's Parquet files, in release order and in the article schema."""
+    """The rows of one split's Parquet files, in release order and in the article schema
+    (whole: for tests and small releases only; statistics stream with :func:`iter_split`)."""
     schema = arrow_schema("article")
     tables = [
         pq.read_table(release_dir / f, schema=schema) for f in files if f.endswith(".parquet")
@@ -161,20 +170,20 @@ def _jsonl_counts(path: Path, key: str) -> Counter[str]:
     return counts
 
 
-def _length_stats(lengths: pa.ChunkedArray | pa.Array) -> LengthStats:
+def _length_stats(lengths: np.ndarray) -> LengthStats:
     if len(lengths) == 0:
         return LengthStats()
-    quantiles = pc.quantile(lengths, q=[0.25, 0.5, 0.75], interpolation="nearest").to_pylist()
-    extremes = pc.min_max(lengths).as_py()
+    quantiles = pc.quantile(pa.array(lengths), q=[0.25, 0.5, 0.75], interpolation="nearest")
+    p25, median, p75 = (int(v) for v in quantiles.to_pylist())
     return LengthStats(
         count=len(lengths),
-        minimum=int(extremes["min"]),
-        p25=int(quantiles[0]),
-        median=int(quantiles[1]),
-        p75=int(quantiles[2]),
-        maximum=int(extremes["max"]),
-        mean=float(pc.mean(lengths).as_py()),
-        lengths=[int(v) for v in lengths.to_pylist()],
+        minimum=int(lengths.min()),
+        p25=p25,
+        median=median,
+        p75=p75,
+        maximum=int(lengths.max()),
+        mean=float(lengths.mean()),
+        lengths=lengths,
     )
 
 
@@ -195,11 +204,12 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
         k: Counter() for k in ("publisher", "section", "language", "kind")
     }
     by_split_publisher: dict[str, dict[str, int]] = {}
-    lengths: list[pa.Array] = []
+    lengths: list[np.ndarray] = []
+    kinds: list[np.ndarray] = []
     with_authors = 0
-    published: list[str] = []
+    first_published: str | None = None
+    last_published: str | None = None
     example: dict[str, Any] | None = None
-    kinds: list[str | None] = []
     for name, info in ordered_splits(manifest).items():
         files = [f for f in info.get("files", []) if f.endswith(".parquet")]
         missing = [f for f in files if not (release_dir / f).is_file()]
@@ -208,26 +218,41 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
                 f"{release_dir}: {missing[0]} is listed in manifest.json but missing; "
                 "rebuild the release with dtk build"
             )
-        table = read_split(release_dir, files)
+        rows = num_bytes = 0
+        split_publishers: Counter[str] = Counter()
+        for table in iter_split(release_dir, files):
+            if example is None and table.num_rows:
+                example = _example(table)
+            rows += table.num_rows
+            num_bytes += int(table.nbytes)
+            for key, counter in totals.items():
+                counter.update(_value_counts(table.column(key)))
+            split_publishers.update(_value_counts(table.column("publisher")))
+            lengths.append(pc.utf8_length(table.column("body")).to_numpy().astype(np.int64))
+            kinds.append(
+                np.array(
+                    [NONE_LABEL if k is None else k for k in table.column("kind").to_pylist()],
+                    object,
+                )
+            )
+            with_authors += int(
+                pc.sum(pc.greater(pc.list_value_length(table.column("authors")), 0)).as_py() or 0
+            )
+            published = pc.drop_null(table.column("published"))
+            if len(published):
+                low, high = pc.min_max(published).as_py().values()
+                first_published = low if first_published is None else min(first_published, low)
+                last_published = high if last_published is None else max(last_published, high)
         splits[name] = SplitStats(
             name=name,
-            num_examples=table.num_rows,
-            num_bytes=int(table.nbytes),
+            num_examples=rows,
+            num_bytes=num_bytes,
             files=files,
             download_size=sum(sizes.get(f, (release_dir / f).stat().st_size) for f in files),
         )
-        for key, counter in totals.items():
-            counter.update(_value_counts(table.column(key)))
-        by_split_publisher[name] = dict(_value_counts(table.column("publisher")))
-        lengths.append(pc.utf8_length(table.column("body")).combine_chunks())
-        kinds += table.column("kind").to_pylist()
-        with_authors += int(
-            pc.sum(pc.greater(pc.list_value_length(table.column("authors")), 0)).as_py() or 0
-        )
-        published += [p for p in table.column("published").to_pylist() if p]
-        if example is None:
-            example = _example(table)
-    all_lengths = pa.concat_arrays(lengths) if lengths else pa.array([], pa.int32())
+        by_split_publisher[name] = dict(split_publishers)
+    all_lengths = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
+    published_range = (first_published, last_published)
     return ReleaseStats(
         splits=splits,
         by_publisher=_sorted_counts(totals["publisher"]),
@@ -237,9 +262,9 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
         by_split_publisher=by_split_publisher,
         body_length=_length_stats(all_lengths),
         with_authors=with_authors,
-        published_range=(min(published), max(published)) if published else (None, None),
+        published_range=published_range,
         rejects_by_rule=_sorted_counts(_jsonl_counts(release_dir / "rejects.jsonl", "rule")),
         duplicates_by_kind=_sorted_counts(_jsonl_counts(release_dir / "duplicates.jsonl", "kind")),
         example=example,
-        kinds=kinds,
+        kinds=np.concatenate(kinds) if kinds else np.zeros(0, object),
     )
