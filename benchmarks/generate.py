@@ -13,13 +13,15 @@ import json
 import random
 from pathlib import Path
 
-WORDS = ("the government said mobilization thousands men border crossed georgia kazakhstan "
-         "finland conscription draft officials reported queues checkpoint regional offices "
-         "families protest police detained students workers volunteers war ukraine kremlin "
-         "statement ministry defence announced partial reservists exemption medical "
-         "commission summons delivered village city moscow petersburg dagestan buryatia "
-         "journalists interviewed witnesses described scenes airport tickets prices soared "
-         "flights sold out within hours analysts estimate hundreds thousands left country").split()
+WORDS = """
+the government said mobilization thousands men border crossed georgia kazakhstan finland
+conscription draft officials reported queues checkpoint regional offices families
+protest police detained students workers volunteers war ukraine kremlin statement
+ministry defence announced partial reservists exemption medical commission summons
+delivered village city moscow petersburg dagestan buryatia journalists interviewed
+witnesses described scenes airport tickets prices soared flights sold out within hours
+analysts estimate hundreds thousands left country
+""".split()  # noqa: SIM905 (a word list reads better as text)
 PUBLISHERS = ("Example News", "Worldcrunch", "Meduza", "The Daily Wire", "Novaya Gazeta Europe")
 LANGUAGES = ("en", "ru", "uk", "pt-BR", "de")
 
