@@ -263,3 +263,17 @@ def test_diff_of_two_builds_reports_exactly_the_added_file_and_the_edit(
         "schema: 0 changes",
     ]
     assert f"  ~ {old_id} -> {new_id}" in text.output
+
+
+def test_markdown_without_heading_for_a_template_that_has_one(tmp_path: Path) -> None:
+    old = write_release(tmp_path / "old", {"train": [A]})
+    new = write_release(tmp_path / "new", {"train": [A]}, version="1.0.1")
+    assert render_changes_markdown(diff_releases(old, new), heading=False) == (
+        "Since version 1.0.0:\n\nNo changes to the records or the schema since 1.0.0.\n")
+
+
+def test_cli_format_choices_are_the_renderers() -> None:
+    from toolkit.cli import diff as diff_command
+
+    [option] = [p for p in diff_command.params if p.name == "output_format"]
+    assert sorted(option.type.choices) == sorted(DIFF_RENDERERS)  # type: ignore[attr-defined]

@@ -429,10 +429,13 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_changes_markdown(diff: ReleaseDiff, limit: int | None = 20) -> str:
-    """The card's "Changes since X.Y.Z" section (a level-2 heading and its body)."""
+def render_changes_markdown(diff: ReleaseDiff, limit: int | None = 20, *,
+                            heading: bool = True) -> str:
+    """The card's "Changes since X.Y.Z" section: a level-2 heading and its body, or with
+    ``heading=False`` the body alone, opening with "Since version X.Y.Z:" (for a template that
+    writes its own heading)."""
     since = diff.old_version or diff.old
-    lines = [f"## Changes since {since}", ""]
+    lines = [f"## Changes since {since}", ""] if heading else [f"Since version {since}:", ""]
     if diff.identical:
         return "\n".join([*lines, f"No changes to the records or the schema since {since}.", ""])
     bullets = [
