@@ -6,6 +6,7 @@ checked first, because warcio reads a truncated member silently as a short recor
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from toolkit.manifest import SourceEntry
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: A gzipped archive may expand to at most this many bytes: past it (a decompression bomb) the
+#: rest of the file is not read. ``DTK_MAX_EXPANDED_BYTES`` in the environment overrides it.
+MAX_EXPANDED_BYTES = 4 << 30
 #: Records that are not captures of a page: skipped without a report.
 NOT_PAGES = frozenset({"warcinfo", "request", "metadata"})
 
@@ -35,9 +39,19 @@ def require_warcio() -> Any:
     return ArchiveIterator
 
 
-def complete_gzip_prefix(handle: IO[bytes]) -> tuple[int, str | None]:
+def max_expanded_bytes() -> int:
+    """The expansion limit for gzipped archives: ``DTK_MAX_EXPANDED_BYTES`` or the default."""
+    value = os.environ.get("DTK_MAX_EXPANDED_BYTES", "")
+    return int(value) if value.isdigit() else MAX_EXPANDED_BYTES
+
+
+def complete_gzip_prefix(handle: IO[bytes], max_expanded: int | None = None
+                         ) -> tuple[int, str | None]:
     """How many leading bytes are whole gzip members, and what is wrong after them (None when
-    the file ends exactly after a whole member)."""
+    the file ends exactly after a whole member). Members are only counted while the expanded
+    size stays within ``max_expanded`` (default :func:`max_expanded_bytes`)."""
+    limit = max_expanded_bytes() if max_expanded is None else max_expanded
+    expanded = 0
     good = offset = 0
     inflater = zlib.decompressobj(31)
     pending = b""
@@ -49,9 +63,12 @@ def complete_gzip_prefix(handle: IO[bytes]) -> tuple[int, str | None]:
                 break
         size = len(pending)
         try:
-            inflater.decompress(pending, 1 << 16)
+            expanded += len(inflater.decompress(pending, 1 << 16))
         except zlib.error as exc:
             return good, f"the gzip data is corrupt after byte {good}: {exc}"
+        if expanded > limit:
+            return good, (f"the gzip data expands past {limit:,} bytes after byte {good} (a "
+                          "decompression bomb?); set DTK_MAX_EXPANDED_BYTES to read larger files")
         started = True
         if inflater.eof:
             offset += size - len(inflater.unused_data)
@@ -101,8 +118,9 @@ class WarcExtractor(Extractor):
             yield page_issue(entry, "extract.unreadable", f"cannot read the file: {exc.strerror}")
             return
         if problem and limit:
+            hint = "" if "decompression bomb" in problem else " (a truncated download?)"
             yield page_issue(entry, "extract.unreadable",
-                             f"{problem} (a truncated download?); records after it were not read")
+                             f"{problem}{hint}; records after it were not read")
         elif problem:
             yield page_issue(entry, "extract.unreadable", problem)
 
