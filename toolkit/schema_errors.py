@@ -24,12 +24,21 @@ def _show(value: Any, limit: int = 60) -> str:
 def _json_type(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array",
-            dict: "object"}.get(type(value), type(value).__name__)
+    return {
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+        str: "string",
+        list: "array",
+        dict: "object",
+    }.get(type(value), type(value).__name__)
 
 
 def describe(
-    keyword: str, path: list[str | int], instance: Any, detail: dict[str, Any],
+    keyword: str,
+    path: list[str | int],
+    instance: Any,
+    detail: dict[str, Any],
     descriptions: dict[str, str],
 ) -> tuple[str, str]:
     """``(pointer, message)`` for one failed keyword at ``path`` with the offending ``instance``."""
@@ -43,7 +52,11 @@ def describe(
     if keyword in ("additionalProperties", "unevaluatedProperties"):
         names = detail.get("unexpected") or []
         where = _pointer([*path, names[0]]) if len(names) == 1 else _pointer(path)
-        return where, f"unknown field{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))}: the schema does not define it"
+        return (
+            where,
+            f"unknown field{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))}: "
+            "the schema does not define it",
+        )
     if keyword == "type":
         expected = detail.get("types") or detail.get("expected")
         got = _json_type(instance)
@@ -61,7 +74,9 @@ def describe(
         options = detail.get("options")
         return _pointer(path), f"{_show(instance)} is not one of {options}"
     if keyword == "minLength":
-        return _pointer(path), f"{field} must not be empty" if instance == "" else f"{field} is too short"
+        return _pointer(
+            path
+        ), f"{field} must not be empty" if instance == "" else f"{field} is too short"
     if keyword in ("anyOf", "oneOf"):
         extra = f": {hint}" if hint else ""
         return _pointer(path), f"{_show(instance)} is not an allowed value for {field}{extra}"
@@ -104,7 +119,9 @@ def fast_issues(
             detail["options"] = detail.get("options")
         if keyword == "format":
             detail["format"] = detail.get("format")
-        pointer, message = describe(keyword, list(error.instance_path), error.instance, detail, descriptions)
+        pointer, message = describe(
+            keyword, list(error.instance_path), error.instance, detail, descriptions
+        )
         issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
     return issues
 
@@ -120,14 +137,24 @@ def reference_issues(
         if keyword == "required":
             missing = [n for n in error.validator_value if n not in error.instance]
             for name in missing:
-                pointer, message = describe("required", list(error.absolute_path), error.instance,
-                                            {"property": name}, descriptions)
+                pointer, message = describe(
+                    "required",
+                    list(error.absolute_path),
+                    error.instance,
+                    {"property": name},
+                    descriptions,
+                )
                 issues.append(Issue(file, line, pointer, "schema.required", message))
             continue
         if keyword in ("additionalProperties", "unevaluatedProperties"):
-            allowed = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
-            detail["unexpected"] = [k for k in error.instance if k not in allowed] if keyword == "additionalProperties" else sorted(
-                k for k in error.instance if f"'{k}'" in error.message)
+            allowed = (
+                set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+            )
+            detail["unexpected"] = (
+                [k for k in error.instance if k not in allowed]
+                if keyword == "additionalProperties"
+                else sorted(k for k in error.instance if f"'{k}'" in error.message)
+            )
         elif keyword == "type":
             expected = error.validator_value
             detail["types"] = " or ".join(expected) if isinstance(expected, list) else expected
@@ -137,6 +164,8 @@ def reference_issues(
             detail["format"] = error.validator_value
         elif keyword == "minimum":
             detail["limit"] = error.validator_value
-        pointer, message = describe(keyword, list(error.absolute_path), error.instance, detail, descriptions)
+        pointer, message = describe(
+            keyword, list(error.absolute_path), error.instance, detail, descriptions
+        )
         issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
     return issues
