@@ -151,3 +151,24 @@ def test_bad_manifest_stops_the_build_and_keeps_the_old_release(raw_with_submiss
     with pytest.raises(ReleaseError, match="manifest.sha256"):
         build_release(raw_with_submissions, out)
     assert tree_bytes(out) == before
+
+
+def test_a_new_version_documents_its_changes_and_a_rebuild_keeps_them(
+    raw_with_submissions, tmp_path
+):
+    out = tmp_path / "dist"
+    build_release(raw_with_submissions, out, config=DatasetConfig(version="1.0.0"))
+    assert "## Changes" not in (out / "README.md").read_text(encoding="utf-8")
+    add_jsonl_source(
+        raw_with_submissions,
+        "more.jsonl",
+        [orjson.dumps(submission(i)) + b"\n" for i in range(200, 203)],
+    )
+    build_release(raw_with_submissions, out, config=DatasetConfig(version="1.1.0"))
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "## Changes" in card
+    assert "Since version 1.0.0:" in card
+    assert "- 3 records added" in card
+    first = tree_bytes(out)
+    build_release(raw_with_submissions, out, config=DatasetConfig(version="1.1.0"))
+    assert tree_bytes(out) == first

@@ -33,10 +33,11 @@ from toolkit.features import arrow_schema
 from toolkit.manifest import SourceEntry, load_manifest, sha256_file
 from toolkit.schema import schema_sha256
 from toolkit.shards import ShardResult, ShardTask, SourceCounts, process_shard
-from toolkit.versioning import enforce_version_bump
 from toolkit.writers import JsonLinesWriter, SplitWriter
 
 Progress = Callable[[str, int], None]
+#: The card's "Changes" section, kept in the release so a rebuild reproduces it.
+CHANGES_FILE = "CHANGES.md"
 #: JSONL sources larger than this are cut into byte ranges processed in parallel.
 JSONL_RANGE_BYTES = 32 * 1024 * 1024
 #: Below this much raw input the build runs in-process.
@@ -135,44 +136,52 @@ def _merge(
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
     schema = arrow_schema("article")
     writers = {name: SplitWriter(stage, name, sizes[name], schema) for name in names}
-    wanted = sorted(set(drops) | {d.kept for d in drops.values()})
-    facts: dict[int, dict[str, Any]] = {}
-    start = 0
-    for result in results:
-        with pa.memory_map(str(result.spool)) as source:
-            for batch in pa.ipc.open_stream(source):
-                table = pa.Table.from_batches([batch])
-                stop = start + table.num_rows
-                for c, name in enumerate(names):
-                    mask = pa.array(keep[start:stop] & (codes[start:stop] == c))
-                    if pc.any(mask).as_py():
-                        writers[name].write(table.filter(mask))
-                lo, hi = bisect.bisect_left(wanted, start), bisect.bisect_left(wanted, stop)
-                for index in wanted[lo:hi]:
-                    facts[index] = (
-                        table.slice(index - start, 1).select(["id", "provenance"]).to_pylist()[0]
-                    )
-                start = stop
-    files = [path for name in names for path in writers[name].close()]
+    # On an error (a full disk) the open split files are closed before the stage is removed
+    # (issue 7).
+    try:
+        wanted = sorted(set(drops) | {d.kept for d in drops.values()})
+        facts: dict[int, dict[str, Any]] = {}
+        start = 0
+        for result in results:
+            with pa.memory_map(str(result.spool)) as source:
+                for batch in pa.ipc.open_stream(source):
+                    table = pa.Table.from_batches([batch])
+                    stop = start + table.num_rows
+                    for c, name in enumerate(names):
+                        mask = pa.array(keep[start:stop] & (codes[start:stop] == c))
+                        if pc.any(mask).as_py():
+                            writers[name].write(table.filter(mask))
+                    lo, hi = bisect.bisect_left(wanted, start), bisect.bisect_left(wanted, stop)
+                    for index in wanted[lo:hi]:
+                        row = table.slice(index - start, 1).select(["id", "provenance"])
+                        facts[index] = row.to_pylist()[0]
+                    start = stop
+        files = [path for name in names for path in writers[name].close()]
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
     for index in drops:
         counts[int(sources[index])].deduplicated += 1
     released = np.bincount(sources[keep], minlength=len(counts))
     for source, count in enumerate(counts):
         count.released = int(released[source])
     duplicates = JsonLinesWriter(stage / "duplicates.jsonl")
-    for index, drop in drops.items():
-        row = facts[index]
-        duplicates.write(
-            {
-                "id": row["id"],
-                "duplicate_of": facts[drop.kept]["id"],
-                "kind": drop.kind,
-                "similarity": drop.similarity,
-                "source_file": row["provenance"]["source_file"],
-                "span": row["provenance"]["span"],
-            }
-        )
-    duplicates.close()
+    try:
+        for index, drop in drops.items():
+            row = facts[index]
+            duplicates.write(
+                {
+                    "id": row["id"],
+                    "duplicate_of": facts[drop.kept]["id"],
+                    "kind": drop.kind,
+                    "similarity": drop.similarity,
+                    "source_file": row["provenance"]["source_file"],
+                    "span": row["provenance"]["span"],
+                }
+            )
+    finally:
+        duplicates.close()
     with (stage / "rejects.jsonl").open("wb") as out:
         for result in results:
             with result.rejects.open("rb") as part:
@@ -237,25 +246,52 @@ def build_release(
                 if progress:
                     progress(entries[result.source].path, result.counts.extracted)
             manifest = _build_into(stage, entries, results, config)
-            card_text = _write_card(stage, raw_dir.resolve().parent)
+            changes = _changes_since(out, stage)
+            card_text = _write_card(stage, raw_dir.resolve().parent, changes)
             shutil.rmtree(work)
-            enforce_version_bump(out, stage)
             swap_in(stage, out)
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(stage, ignore_errors=True)
+            if isinstance(exc, OSError):  # a full disk, a read-only folder (issue 7)
+                raise ReleaseError(
+                    f"cannot write the release beside {out}: {exc.strerror or exc}; nothing was "
+                    f"changed in {out} (free some space or fix permissions, then build again)"
+                ) from exc
             raise
-    if card_text is not None:
-        target = card_path or out.parent / "DATASET_CARD.md"
-        atomic_write_bytes(target, card_text.encode("utf-8"))
+    target = card_path or out.parent / "DATASET_CARD.md"
+    atomic_write_bytes(target, card_text.encode("utf-8"))
     return BuildSummary(out, manifest)
 
 
-def _write_card(stage: Path, root: Path) -> str | None:
-    try:
-        from toolkit.card import write_card
-    except ImportError:  # the card generator is optional while it is being written
+def _changes_since(out: Path, stage: Path) -> str | None:
+    """Refuse a version too small for the change, and give the card's "Changes" section.
+
+    The section describes this version against the release it replaced. Rebuilding the same
+    version keeps the section the previous build wrote (``CHANGES.md``), so a rebuild is
+    byte-identical to the build before it.
+    """
+    previous = out / "manifest.json"
+    if not previous.is_file():
         return None
-    return write_card(stage, root=root)
+    from toolkit.diff import diff_releases, render_changes_markdown
+    from toolkit.versioning import check_version_bump
+
+    diff = diff_releases(out, stage)
+    check_version_bump(diff)
+    if diff.old_version == diff.new_version:
+        kept = out / CHANGES_FILE
+        text = kept.read_text(encoding="utf-8") if kept.is_file() else None
+    else:
+        text = render_changes_markdown(diff, heading=False)
+    if text:
+        atomic_write_bytes(stage / CHANGES_FILE, text.encode("utf-8"))
+    return text
+
+
+def _write_card(stage: Path, root: Path, changes: str | None) -> str:
+    from toolkit.card import write_card
+
+    return write_card(stage, root=root, changes=changes)
 
 
 def _build_into(
