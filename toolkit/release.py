@@ -153,8 +153,8 @@ def _merge(
                             writers[name].write(table.filter(mask))
                     lo, hi = bisect.bisect_left(wanted, start), bisect.bisect_left(wanted, stop)
                     for index in wanted[lo:hi]:
-                        row = table.slice(index - start, 1).select(["id", "provenance"])
-                        facts[index] = row.to_pylist()[0]
+                        one = table.slice(index - start, 1).select(["id", "provenance"])
+                        facts[index] = one.to_pylist()[0]
                     start = stop
         files = [path for name in names for path in writers[name].close()]
     except BaseException:
