@@ -96,6 +96,12 @@ class SplitWriter:
         self._in_shard += take
         self.rows += take
 
+    def abort(self) -> None:
+        """Close the files without finishing them, when the build has failed."""
+        if self._parquet is not None:
+            self._parquet.close()
+        self._jsonl.close()
+
     def close(self) -> list[Path]:
         """Finish the files; a split with no rows still gets one (empty) shard."""
         while self._buffered:
