@@ -12,14 +12,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.extract import boilerplate as bp
-from toolkit.extract.base import Candidate, Extractor, Item, build_record, page_issue
+from toolkit.extract.base import (
+    Candidate,
+    Extractor,
+    Item,
+    build_record,
+    page_issue,
+    read_page_bytes,
+)
 from toolkit.ids import normalize_text
+from toolkit.issues import Issue
 from toolkit.provenance import Span
 
 if TYPE_CHECKING:
     from toolkit.manifest import SourceEntry
 
-MAX_PAGE_BYTES = 32 << 20
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -83,14 +90,9 @@ class HtmlExtractor(Extractor):
     version = "1.0.0"
 
     def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
-        try:
-            if path.stat().st_size > MAX_PAGE_BYTES:
-                yield page_issue(entry, "extract.unreadable",
-                                 f"the file is larger than {MAX_PAGE_BYTES:,} bytes: not a page")
-                return
-            data = path.read_bytes()
-        except OSError as exc:
-            yield page_issue(entry, "extract.unreadable", f"cannot read the file: {exc.strerror}")
+        data = read_page_bytes(path, entry)
+        if isinstance(data, Issue):
+            yield data
             return
         lines = max(1, data.count(b"\n") + (0 if data.endswith(b"\n") else 1))
         result = html_candidate(data, url=entry.url, span=Span(1, lines))

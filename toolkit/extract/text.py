@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.extract import boilerplate as bp
-from toolkit.extract.base import Candidate, Extractor, Item, Kind, build_record, page_issue
+from toolkit.extract.base import (
+    Candidate,
+    Extractor,
+    Item,
+    Kind,
+    build_record,
+    page_issue,
+    read_page_bytes,
+)
 from toolkit.extract.captions import split_credit
 from toolkit.extract.profile import GENERIC, Profile, load_profile
 from toolkit.ids import normalize_text
@@ -28,7 +36,6 @@ if TYPE_CHECKING:
     from toolkit.manifest import SourceEntry
 
 #: A page capture larger than this is not a page; it is reported instead of read.
-MAX_PAGE_BYTES = 32 << 20
 #: Chrome reasons a page's structure may overrule (a repeated line can be a section label).
 WEAK = frozenset({"repeated", "run", "corpus"})
 #: How many blocks below a headline are searched for its first full paragraph.
@@ -315,14 +322,9 @@ class TextExtractor(Extractor):
                             "extractor was used", severity="warning")
             else:
                 profile = found
-        try:
-            if path.stat().st_size > MAX_PAGE_BYTES:
-                yield page_issue(entry, "extract.unreadable",
-                                 f"the file is larger than {MAX_PAGE_BYTES:,} bytes: not a page")
-                return
-            data = path.read_bytes()
-        except OSError as exc:
-            yield page_issue(entry, "extract.unreadable", f"cannot read the file: {exc.strerror}")
+        data = read_page_bytes(path, entry)
+        if isinstance(data, Issue):
+            yield data
             return
         decoded = decode_page(data)
         if isinstance(decoded, tuple):

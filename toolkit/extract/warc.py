@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from toolkit.extract.base import Extractor, Item, build_record, page_issue
-from toolkit.extract.html import MAX_PAGE_BYTES, html_candidate
+from toolkit.extract.base import MAX_PAGE_BYTES, Extractor, Item, build_record, page_issue
+from toolkit.extract.html import html_candidate
 from toolkit.issues import Issue
 from toolkit.provenance import Span
 
