@@ -454,9 +454,9 @@ def card_context(
         "length_chart": f"![Distribution of body lengths in characters]({CHART_PATH})",
         "with_authors": _n(stats.with_authors),
         "published_range": (
-            f"{md_text(published[0])} to {md_text(published[1])}"
+            f"Publication dates range from {md_text(published[0])} to {md_text(published[1])}."
             if published[0]
-            else "unknown (no record carries a date)"
+            else "No record carries a publication date."
         ),
         "rejects_table": _counts_table(
             "rule",
