@@ -50,6 +50,6 @@ def test_byte_ranges_of_a_large_jsonl_give_the_same_release(corpus, tmp_path, mo
     )
     assert whole == ranges
     rejects = [orjson.loads(line) for line in whole["rejects.jsonl"].splitlines()]
-    assert [(r["source_file"], r["line"]) for r in rejects] == [
-        (f"part{p}.jsonl", 51) for p in range(3)
+    assert [(r["source_file"], r["line"], r["raw"]) for r in rejects] == [
+        (f"part{p}.jsonl", 51, "{broken") for p in range(3)
     ]

@@ -102,6 +102,9 @@ def test_every_record_is_accounted_for(raw_with_submissions, tmp_path):
     assert counts["extracted"] == counts["released"] + counts["rejected"] + counts["deduplicated"]
     rejects = [orjson.loads(line) for line in (out / "rejects.jsonl").read_bytes().splitlines()]
     assert {r["rule"] for r in rejects} >= {"json.syntax", "schema.pattern"}
+    broken = next(r for r in rejects if r["rule"] == "json.syntax")
+    assert broken["raw"] == '{"title": "broken'
+    assert broken["line"] == 6
     assert all(r["source_file"] and r["errors"] for r in rejects)
     dupes = [orjson.loads(line) for line in (out / "duplicates.jsonl").read_bytes().splitlines()]
     assert any(d["kind"] == "exact" for d in dupes)

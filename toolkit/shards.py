@@ -77,8 +77,45 @@ class ShardResult:
         return len(self.ids)
 
 
-def reject_row(entry: SourceEntry, issues: list[Issue], record: Any) -> dict[str, Any]:
-    """A line of ``rejects.jsonl``: where the record came from, every error, and the record."""
+class LineFetcher:
+    """The raw bytes of given lines of a JSONL source, read forward only (rejects come in line
+    order), so a line that could not be parsed is still kept, byte for byte, in the rejects."""
+
+    #: Longer lines are kept up to this many bytes (and marked as cut).
+    MAX_BYTES = 1 << 20
+
+    def __init__(self, path: Path, start: int = 0, first_line: int = 1) -> None:
+        self.path, self.position, self.line = path, start, first_line
+
+    def get(self, line_no: int) -> tuple[str, bool] | None:
+        """``(text, cut)`` of line ``line_no`` (invalid UTF-8 kept as ``\\xNN`` escapes)."""
+        if line_no < self.line:
+            return None
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(self.position)
+                while self.line < line_no:
+                    while (chunk := handle.readline(self.MAX_BYTES)) and not chunk.endswith(b"\n"):
+                        pass
+                    if not chunk:
+                        return None
+                    self.line += 1
+                raw = handle.readline(self.MAX_BYTES)
+                cut = bool(raw) and not raw.endswith(b"\n") and handle.read(1) != b""
+                self.position = handle.tell() if not cut else self.position
+        except OSError:
+            return None
+        if cut:
+            return raw.decode("utf-8", "backslashreplace"), True
+        self.line += 1
+        return raw.rstrip(b"\r\n").decode("utf-8", "backslashreplace"), False
+
+
+def reject_row(
+    entry: SourceEntry, issues: list[Issue], record: Any, raw: tuple[str, bool] | None = None
+) -> dict[str, Any]:
+    """A line of ``rejects.jsonl``: where the record came from, every error, and the record
+    (or, for a line that did not parse, the line's text)."""
     provenance = record.get("provenance") if isinstance(record, dict) else None
     span = provenance.get("span") if isinstance(provenance, dict) else None
     line = span.get("start_line") if isinstance(span, dict) else issues[0].line
@@ -99,6 +136,8 @@ def reject_row(entry: SourceEntry, issues: list[Issue], record: Any) -> dict[str
             for i in issues
         ],
         "record": record,
+        "raw": raw[0] if raw else None,
+        "raw_cut": raw[1] if raw else False,
     }
 
 
@@ -133,6 +172,10 @@ def process_shard(task: ShardTask) -> ShardResult:
     signatures: list[np.ndarray] = []
     codes: list[int] = []
     pending: list[dict[str, Any]] = []
+    fetcher = None
+    if task.entry.format == "jsonl":
+        start, _, lines_before = task.byte_range or (0, 0, 0)
+        fetcher = LineFetcher(task.raw_dir / task.entry.path, start, lines_before + 1)
     # try/finally: an error that stops the build (a bad profile, a full disk) must not leave
     # the rejects file open (issue 7).
     try:
@@ -146,7 +189,8 @@ def process_shard(task: ShardTask) -> ShardResult:
                         continue
                     counts.extracted += 1
                     counts.rejected += 1
-                    rejects.write(reject_row(task.entry, [item], None))
+                    raw = fetcher.get(item.line) if fetcher is not None else None
+                    rejects.write(reject_row(task.entry, [item], None, raw))
                     continue
                 counts.extracted += 1
                 extractor = (item.get("provenance") or {}).get("extractor")
