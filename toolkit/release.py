@@ -314,6 +314,13 @@ def _build_into(
             f"released + {totals['rejected']} rejected + {totals['deduplicated']} deduplicated; "
             "this is a bug, please report it"
         )
+    # The counters must match the files too: a reject or duplicate counted but never written
+    # would be lost silently (issue 7).
+    for name, key in (("rejects.jsonl", "rejected"), ("duplicates.jsonl", "deduplicated")):
+        path = stage / name
+        if (lines := _count_newlines(path, 0, path.stat().st_size)) != totals[key]:
+            raise ReleaseError(f"records do not reconcile: {name} holds {lines} lines but "
+                               f"{totals[key]} records were {key}; this is a bug, please report it")
     manifest: dict[str, Any] = {
         "name": config.name,
         "version": config.version,
