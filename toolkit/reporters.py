@@ -15,13 +15,20 @@ from toolkit.issues import Issue, ValidationReport, describe_rule
 
 #: GitHub shows only the first annotations of a step; past this many we print a summary line.
 GITHUB_ANNOTATION_LIMIT = 10
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters, and the Unicode line breaks that some viewers and ``str.splitlines``
+#: honour (NEL, LINE/PARAGRAPH SEPARATOR): data must not start a new line with them (issue 7).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def one_line(text: str) -> str:
     """Text made safe for a single report line: newlines and control characters escaped."""
     text = text.replace("\r", "\\r").replace("\n", "\\n")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return _CONTROL.sub(_escape_control, text)
 
 
 class Reporter(ABC):
@@ -76,6 +83,7 @@ class JsonReporter(Reporter):
 def _github_escape(text: str, *, property_value: bool = False) -> str:
     # Workflow-command escaping: %, CR and LF always; ':' and ',' inside properties.
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = _CONTROL.sub(_escape_control, text)  # ANSI escapes, U+2028 (issue 7)
     if property_value:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
