@@ -43,6 +43,8 @@ _COMPUTED_KEYS = frozenset(
 )
 _COMMENT = re.compile(r"\{#.*?#\}\n?", re.S)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+#: Control characters (ANSI escapes would colour a terminal that shows the card; issue 7).
+_MD_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85]")
 
 
 # ---------------------------------------------------------------- escaping
@@ -58,6 +60,7 @@ def md_text(value: Any) -> str:
     if value is None:
         return "—"
     text = " ".join(str(value).split())
+    text = _MD_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
     text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # a leading '#' would be read as a heading's closing sequence in "# {{ pretty_name }}"
