@@ -15,7 +15,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-_WORK = Path(tempfile.mkdtemp(prefix="dtk-fuzz-"))
+_WORK: Path | None = None
+
+
+def set_work_dir(path: Path) -> None:
+    """Where targets write their input files (default: a fresh temporary folder)."""
+    global _WORK
+    _WORK = path
+
+
+def _work() -> Path:
+    if _WORK is None:
+        set_work_dir(Path(tempfile.mkdtemp(prefix="dtk-fuzz-")))
+    assert _WORK is not None
+    return _WORK
 
 
 def _entry(path: str, fmt: str, data: bytes, profile: str | None = None) -> Any:
@@ -51,7 +64,7 @@ def fuzz_jsonl(data: bytes) -> None:
     """A JSONL submission through ``validate_paths``."""
     from toolkit.validate import validate_paths
 
-    path = _WORK / "submission.jsonl"
+    path = _work() / "submission.jsonl"
     path.write_bytes(data)
     _check_report(validate_paths([path], workers=1), 1)
 
@@ -60,7 +73,7 @@ def fuzz_json(data: bytes) -> None:
     """A JSON array submission through ``validate_paths``."""
     from toolkit.validate import validate_paths
 
-    path = _WORK / "submission.json"
+    path = _work() / "submission.json"
     path.write_bytes(data)
     _check_report(validate_paths([path], workers=1), 1)
 
@@ -71,7 +84,7 @@ def fuzz_manifest(data: bytes) -> None:
     from toolkit.manifest import load_manifest
     from toolkit.validate import validate_paths
 
-    raw = _WORK / "raw"
+    raw = _work() / "raw"
     raw.mkdir(exist_ok=True)
     (raw / "page.txt").write_bytes(b"Headline\n\nBody text of the article.\n")
     path = raw / "sources.jsonl"
@@ -91,7 +104,7 @@ def fuzz_manifest(data: bytes) -> None:
 def _extract(fmt: str, name: str, data: bytes, profile: str | None = None) -> None:
     from toolkit.extract import EXTRACTORS, ExtractContext
 
-    path = _WORK / name
+    path = _work() / name
     path.write_bytes(data)
     entry = _entry(name, fmt, data, profile)
     _check_items(list(EXTRACTORS[fmt](ExtractContext()).extract(path, entry)))
@@ -123,7 +136,7 @@ def fuzz_profile(data: bytes) -> None:
     from toolkit.errors import SchemaError
     from toolkit.extract import profile as profiles
 
-    directory = _WORK / "profiles"
+    directory = _work() / "profiles"
     directory.mkdir(exist_ok=True)
     (directory / "fuzz.json").write_bytes(data)
     saved = profiles.PROFILE_DIR
