@@ -24,11 +24,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 TARGETS = ("jsonl", "json", "manifest", "text", "html", "warc", "profile")
 
-_HTML = (b"<html><head><title>A headline</title><meta name='author' content='A. Writer'>"
-         b"</head><body><nav>Home | News</nav><article><h1>A headline</h1>"
-         b"<p>First paragraph of the story, long enough to count as prose for the extractor.</p>"
-         b"<p>Second paragraph of the story, also long enough to be kept as article text.</p>"
-         b"</article><footer>Subscribe</footer></body></html>")
+_HTML = (
+    b"<html><head><title>A headline</title><meta name='author' content='A. Writer'>"
+    b"</head><body><nav>Home | News</nav><article><h1>A headline</h1>"
+    b"<p>First paragraph of the story, long enough to count as prose for the extractor.</p>"
+    b"<p>Second paragraph of the story, also long enough to be kept as article text.</p>"
+    b"</article><footer>Subscribe</footer></body></html>"
+)
 
 
 def _warc_seed(gzipped: bool) -> bytes:
@@ -37,14 +39,22 @@ def _warc_seed(gzipped: bool) -> bytes:
 
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=gzipped)
-    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
-                               protocol="HTTP/1.1")
-    writer.write_record(writer.create_warc_record("https://example.org/a", "response",
-                                                  payload=io.BytesIO(_HTML),
-                                                  http_headers=headers))
-    writer.write_record(writer.create_warc_record("https://example.org/b", "resource",
-                                                  payload=io.BytesIO(b"plain"),
-                                                  warc_content_type="text/plain"))
+    headers = StatusAndHeaders(
+        "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+    )
+    writer.write_record(
+        writer.create_warc_record(
+            "https://example.org/a", "response", payload=io.BytesIO(_HTML), http_headers=headers
+        )
+    )
+    writer.write_record(
+        writer.create_warc_record(
+            "https://example.org/b",
+            "resource",
+            payload=io.BytesIO(b"plain"),
+            warc_content_type="text/plain",
+        )
+    )
     return out.getvalue()
 
 
@@ -62,7 +72,8 @@ def seeds(target: str) -> dict[str, bytes]:
         found["unsafe.jsonl"] = (
             b'{"path": "../etc/passwd", "sha256": "' + b"0" * 64 + b'", "format": "text", '
             b'"publisher": "X", "url": null, "retrieved_at": null, "language": "en", '
-            b'"license": null}\n')
+            b'"license": null}\n'
+        )
     elif target == "text":
         for path in sorted((ROOT / "raw").glob("*.txt")):
             data = path.read_bytes()
@@ -96,13 +107,22 @@ def run_target(target: str, seconds: int, rss_mb: int) -> dict[str, object]:
     # restarted (a fix made meanwhile is picked up) until its time is used up.
     while (left := seconds - int(time.monotonic() - started)) > 5 and restarts < 20:
         log = logs / f"{target}.{restarts}.log"
-        command = [sys.executable, str(HERE / "harness.py"), target, str(corpus),
-                   f"-max_total_time={left}", f"-artifact_prefix={crashes}/",
-                   f"-rss_limit_mb={rss_mb}", "-timeout=30", "-max_len=65536",
-                   "-print_final_stats=1"]
+        command = [
+            sys.executable,
+            str(HERE / "harness.py"),
+            target,
+            str(corpus),
+            f"-max_total_time={left}",
+            f"-artifact_prefix={crashes}/",
+            f"-rss_limit_mb={rss_mb}",
+            "-timeout=30",
+            "-max_len=65536",
+            "-print_final_stats=1",
+        ]
         with log.open("w") as handle:
-            codes.append(subprocess.call(command, stdout=handle, stderr=subprocess.STDOUT,
-                                         cwd=ROOT))
+            codes.append(
+                subprocess.call(command, stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT)
+            )
         text = log.read_text(errors="replace")
         runs = re.findall(r"stat::number_of_executed_units: (\d+)", text)
         done = re.findall(r"#(\d+)\s", text)
@@ -110,9 +130,13 @@ def run_target(target: str, seconds: int, rss_mb: int) -> dict[str, object]:
         if codes[-1] == 0:
             break
         restarts += 1
-    return {"target": target, "exit": max(codes, default=0), "executions": executions,
-            "seconds": round(time.monotonic() - started),
-            "crashes": len([p for p in crashes.iterdir() if not p.name.startswith(".")])}
+    return {
+        "target": target,
+        "exit": max(codes, default=0),
+        "executions": executions,
+        "seconds": round(time.monotonic() - started),
+        "crashes": len([p for p in crashes.iterdir() if not p.name.startswith(".")]),
+    }
 
 
 def main() -> int:
@@ -126,8 +150,10 @@ def main() -> int:
         results = list(pool.map(lambda t: run_target(t, args.seconds, args.rss_mb), args.target))
     print(f"{'target':10} {'exit':>4} {'seconds':>7} {'executions':>11} {'crashes':>7}")
     for r in results:
-        print(f"{r['target']:10} {r['exit']:>4} {r['seconds']:>7} {r['executions']:>11} "
-              f"{r['crashes']:>7}")
+        print(
+            f"{r['target']:10} {r['exit']:>4} {r['seconds']:>7} {r['executions']:>11} "
+            f"{r['crashes']:>7}"
+        )
     return 1 if any(r["crashes"] or r["exit"] for r in results) else 0
 
 

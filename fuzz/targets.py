@@ -6,6 +6,8 @@ naming the file), never another exception. The same functions serve the atheris 
 (``fuzz/harness.py``) and the hypothesis property tests (``tests/test_hardening_properties.py``).
 """
 
+# The asserts are the fuzz invariants checked by atheris and hypothesis, not pytest tests.
+# ruff: noqa: PT017, PT018
 from __future__ import annotations
 
 import hashlib
@@ -34,9 +36,18 @@ def _work() -> Path:
 def _entry(path: str, fmt: str, data: bytes, profile: str | None = None) -> Any:
     from toolkit.manifest import SourceEntry
 
-    return SourceEntry(path=path, sha256=hashlib.sha256(data).hexdigest(), format=fmt,
-                       publisher="Fuzz", url=None, retrieved_at=None, language="en",
-                       license=None, profile=profile, line=1)
+    return SourceEntry(
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        publisher="Fuzz",
+        url=None,
+        retrieved_at=None,
+        language="en",
+        license=None,
+        profile=profile,
+        line=1,
+    )
 
 
 def _check_items(items: list[Any]) -> None:
@@ -94,7 +105,8 @@ def fuzz_manifest(data: bytes) -> None:
     try:
         entries = load_manifest(raw)
     except ReleaseError as exc:
-        assert not report.valid and str(exc)
+        assert not report.valid
+        assert str(exc)
     else:
         assert report.valid
         for entry in entries:
@@ -125,9 +137,11 @@ def fuzz_warc(data: bytes) -> None:
     _extract("warc", "capture.warc.gz" if data[:2] == b"\x1f\x8b" else "capture.warc", data)
 
 
-_PAGE = (b"News\n\nSubscribe to our newsletter\n\nA headline about the war\n\n"
-         b"The first paragraph of the article body goes on for a while.\n\n"
-         b"The second paragraph ends it.\n\nWatch VideoShow less\n")
+_PAGE = (
+    b"News\n\nSubscribe to our newsletter\n\nA headline about the war\n\n"
+    b"The first paragraph of the article body goes on for a while.\n\n"
+    b"The second paragraph ends it.\n\nWatch VideoShow less\n"
+)
 
 
 def fuzz_profile(data: bytes) -> None:

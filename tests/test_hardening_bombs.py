@@ -30,28 +30,40 @@ from toolkit.manifest import SourceEntry
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1 << 20
 
-_HTML = (b"<html><head><title>Call-up in district %d</title></head><body><article>"
-         b"<h1>Call-up in district %d</h1>" + b"<p>Reservists were called up in the district, "
-         b"officials said, and the queues at the offices grew through the week.</p>" * 6
-         + b"</article></body></html>")
+_HTML = (
+    b"<html><head><title>Call-up in district %d</title></head><body><article>"
+    b"<h1>Call-up in district %d</h1>" + b"<p>Reservists were called up in the district, "
+    b"officials said, and the queues at the offices grew through the week.</p>"
+    * 6
+    + b"</article></body></html>"
+)
 
 
 def measure(code: str, *, env: dict[str, str] | None = None) -> dict:
     """Run ``code`` (which sets ``result``) in a fresh interpreter; return ``result`` plus the
     peak RSS growth in MB caused by the code, after the imports it shares with the toolkit."""
-    script = "\n".join([
-        "import json, resource, sys, time",
-        "import toolkit.validate, toolkit.extract",
-        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss",
-        "started = time.monotonic()",
-        textwrap.dedent(code),
-        "result['rss_growth_mb'] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base)"
-        " / 1024",
-        "result['seconds'] = time.monotonic() - started",
-        "print(json.dumps(result))",
-    ])
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          cwd=ROOT, env={**os.environ, **(env or {})}, timeout=60, check=False)
+    script = "\n".join(
+        [
+            "import json, resource, sys, time",
+            "import toolkit.validate, toolkit.extract",
+            "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss",
+            "started = time.monotonic()",
+            textwrap.dedent(code),
+            "result['rss_growth_mb'] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base)"
+            " / 1024",
+            "result['seconds'] = time.monotonic() - started",
+            "print(json.dumps(result))",
+        ]
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        timeout=60,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])
 
@@ -59,14 +71,19 @@ def measure(code: str, *, env: dict[str, str] | None = None) -> dict:
 def warc_record(uri: str, payload: bytes, content_type: str = "text/html") -> bytes:
     """One uncompressed WARC response record, written by hand (warcio's writer leaves spooled
     temporary files for the garbage collector, which ``filterwarnings = error`` rejects)."""
-    block = (b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type.encode() + b"\r\n"
-             b"Content-Length: %d\r\n\r\n" % len(payload) + payload)
+    block = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type.encode() + b"\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(payload) + payload
+    )
     digest = hashlib.sha1(uri.encode()).hexdigest()
-    return (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + uri.encode()
-            + b"\r\nWARC-Date: 2022-10-01T12:00:00Z\r\nWARC-Record-ID: <urn:uuid:"
-            + f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
-            .encode() + b">\r\nContent-Type: application/http; msgtype=response\r\n"
-            b"Content-Length: %d\r\n\r\n" % len(block) + block + b"\r\n\r\n")
+    return (
+        b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: "
+        + uri.encode()
+        + b"\r\nWARC-Date: 2022-10-01T12:00:00Z\r\nWARC-Record-ID: <urn:uuid:"
+        + f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}".encode()
+        + b">\r\nContent-Type: application/http; msgtype=response\r\n"
+        b"Content-Length: %d\r\n\r\n" % len(block) + block + b"\r\n\r\n"
+    )
 
 
 def warc_member(uri: str, payload: bytes, content_type: str = "text/html") -> bytes:
@@ -77,8 +94,11 @@ def warc_member(uri: str, payload: bytes, content_type: str = "text/html") -> by
 def bomb_member(expanded: int) -> bytes:
     """A gzip member of ``expanded`` zero bytes after a WARC header, compressed ~1000:1."""
     compressor = zlib.compressobj(1, zlib.DEFLATED, 31)
-    parts = [compressor.compress(b"WARC/1.0\r\nWARC-Type: resource\r\n"
-                                 b"Content-Length: %d\r\n\r\n" % expanded)]
+    parts = [
+        compressor.compress(
+            b"WARC/1.0\r\nWARC-Type: resource\r\nContent-Length: %d\r\n\r\n" % expanded
+        )
+    ]
     chunk = bytes(4 * MB)
     for _ in range(expanded // len(chunk)):
         parts.append(compressor.compress(chunk))
@@ -88,30 +108,45 @@ def bomb_member(expanded: int) -> bytes:
 
 def entry_for(path: Path, fmt: str, sha256: str | None = None) -> SourceEntry:
     sha256 = sha256 or hashlib.sha256(path.read_bytes()).hexdigest()
-    return SourceEntry(path=path.name, sha256=sha256,
-                       format=fmt, publisher="Example Daily", url=None, retrieved_at=None,
-                       language="en", license=None, profile=None, line=1)
+    return SourceEntry(
+        path=path.name,
+        sha256=sha256,
+        format=fmt,
+        publisher="Example Daily",
+        url=None,
+        retrieved_at=None,
+        language="en",
+        license=None,
+        profile=None,
+        line=1,
+    )
 
 
 @pytest.fixture(scope="module")
 def bomb_warc(tmp_path_factory) -> Path:
     """Good record, a 256 MB bomb, another good record."""
     path = tmp_path_factory.mktemp("bomb") / "capture.warc.gz"
-    path.write_bytes(warc_member("https://example.org/1", _HTML % (1, 1))
-                     + bomb_member(256 * MB)
-                     + warc_member("https://example.org/3", _HTML % (3, 3)))
+    path.write_bytes(
+        warc_member("https://example.org/1", _HTML % (1, 1))
+        + bomb_member(256 * MB)
+        + warc_member("https://example.org/3", _HTML % (3, 3))
+    )
     return path
 
 
 def test_gzip_expansion_limit_is_configurable(bomb_warc):
     with bomb_warc.open("rb") as handle:
-        assert complete_gzip_prefix(handle, max_expanded=512 * MB) == (bomb_warc.stat().st_size,
-                                                                       None)
+        assert complete_gzip_prefix(handle, max_expanded=512 * MB) == (
+            bomb_warc.stat().st_size,
+            None,
+        )
         handle.seek(0)
         good, problem = complete_gzip_prefix(handle, max_expanded=8 * MB)
     assert 0 < good < 4096
-    assert problem == (f"the gzip data expands past 8,388,608 bytes after byte {good} (a "
-                       "decompression bomb?); set DTK_MAX_EXPANDED_BYTES to read larger files")
+    assert problem == (
+        f"the gzip data expands past 8,388,608 bytes after byte {good} (a "
+        "decompression bomb?); set DTK_MAX_EXPANDED_BYTES to read larger files"
+    )
 
 
 def test_warc_bomb_stops_at_the_limit_and_keeps_earlier_records(bomb_warc, monkeypatch):
@@ -123,12 +158,14 @@ def test_warc_bomb_stops_at_the_limit_and_keeps_earlier_records(bomb_warc, monke
     assert [(i.rule, i.message.split(" after byte")[0]) for i in issues] == [
         ("extract.unreadable", "the gzip data expands past 8,388,608 bytes"),
     ]
-    assert issues[0].message.endswith("set DTK_MAX_EXPANDED_BYTES to read larger files; "
-                                      "records after it were not read")
+    assert issues[0].message.endswith(
+        "set DTK_MAX_EXPANDED_BYTES to read larger files; records after it were not read"
+    )
 
 
 def test_warc_bomb_memory_and_time_are_bounded(bomb_warc):
-    result = measure(f"""
+    result = measure(
+        f"""
         from pathlib import Path
         from toolkit.extract import ExtractContext
         from toolkit.extract.warc import WarcExtractor
@@ -136,22 +173,27 @@ def test_warc_bomb_memory_and_time_are_bounded(bomb_warc):
         path = Path({str(bomb_warc)!r})
         items = list(WarcExtractor(ExtractContext()).extract(path, entry_for(path, "warc")))
         result = {{"items": len(items)}}
-    """, env={"DTK_MAX_EXPANDED_BYTES": str(16 * MB)})
+    """,
+        env={"DTK_MAX_EXPANDED_BYTES": str(16 * MB)},
+    )
     assert result["items"] == 2
     assert result["rss_growth_mb"] < 64, result
     assert result["seconds"] < 10, result
 
 
-def test_build_with_a_warc_bomb_still_releases_the_other_sources(bomb_warc, tmp_path, run_dtk,
-                                                                 monkeypatch):
+def test_build_with_a_warc_bomb_still_releases_the_other_sources(
+    bomb_warc, tmp_path, run_dtk, monkeypatch
+):
     monkeypatch.setenv("DTK_MAX_EXPANDED_BYTES", str(8 * MB))
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "capture.warc.gz").write_bytes(bomb_warc.read_bytes())
     lines = b"".join(orjson.dumps(submission(i)) + b"\n" for i in range(30))
     (raw / "subs.jsonl").write_bytes(lines)
-    entries = [{**json.loads(json.dumps(vars(entry_for(raw / name, fmt)))), "line": None}
-               for name, fmt in (("capture.warc.gz", "warc"), ("subs.jsonl", "jsonl"))]
+    entries = [
+        {**json.loads(json.dumps(vars(entry_for(raw / name, fmt)))), "line": None}
+        for name, fmt in (("capture.warc.gz", "warc"), ("subs.jsonl", "jsonl"))
+    ]
     for e in entries:
         del e["line"]
         if e["profile"] is None:
@@ -210,8 +252,10 @@ def test_a_huge_text_page_is_refused_without_being_read(tmp_path):
 
 def test_200k_tiny_records_in_bounded_memory_and_time(tmp_path):
     path = tmp_path / "tiny.jsonl"
-    template = ('{"title":"T%d","body":"B%d","publisher":"P","language":"en",'
-                '"kind":"teaser","authors":[]}\n')
+    template = (
+        '{"title":"T%d","body":"B%d","publisher":"P","language":"en",'
+        '"kind":"teaser","authors":[]}\n'
+    )
     with path.open("w") as handle:
         handle.writelines(template % (i, i) for i in range(200_000))
     handle_bad = tmp_path / "tiny_bad.jsonl"
@@ -248,7 +292,8 @@ def test_deep_nesting_is_an_issue_and_the_next_record_is_read(name, tmp_path, ru
     report = json.loads(result.output)
     assert report["records"] == 2
     assert [(e["line"], e["rule"]) for e in report["errors"]] == [
-        (1, "json.too-deep" if name != "unclosed" else report["errors"][0]["rule"])]
+        (1, "json.too-deep" if name != "unclosed" else report["errors"][0]["rule"])
+    ]
     assert report["errors"][0]["rule"] in ("json.too-deep", "json.syntax", "json.truncated")
 
 
@@ -263,8 +308,13 @@ def test_deep_nesting_in_a_json_array(tmp_path, run_dtk):
 
 def test_deep_html_nesting_is_an_issue(tmp_path):
     path = tmp_path / "deep.html"
-    path.write_bytes(b"<html><body>" + b"<div>" * 200_000 + b"<p>text</p>"
-                     + b"</div>" * 200_000 + b"</body></html>")
+    path.write_bytes(
+        b"<html><body>"
+        + b"<div>" * 200_000
+        + b"<p>text</p>"
+        + b"</div>" * 200_000
+        + b"</body></html>"
+    )
     from toolkit.extract.html import HtmlExtractor
 
     items = list(HtmlExtractor(ExtractContext()).extract(path, entry_for(path, "html")))

@@ -32,35 +32,52 @@ def released(tmp_path) -> tuple[Path, Path, dict[str, bytes]]:
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "sources.jsonl").write_text("")
-    add_jsonl_source(raw, "a.jsonl", [orjson.dumps(submission(i)) + b"\n" for i in range(300)]
-                     + [b'{"title": "broken\n'])
+    add_jsonl_source(
+        raw,
+        "a.jsonl",
+        [orjson.dumps(submission(i)) + b"\n" for i in range(300)] + [b'{"title": "broken\n'],
+    )
     out = tmp_path / "dist"
     build_release(raw, out, workers=1)
     before = tree_bytes(out)
-    add_jsonl_source(raw, "b.jsonl",
-                     [orjson.dumps(submission(i)) + b"\n" for i in range(300, 3000)])
+    add_jsonl_source(
+        raw, "b.jsonl", [orjson.dumps(submission(i)) + b"\n" for i in range(300, 3000)]
+    )
     (tmp_path / "dataset.toml").write_text('version = "0.2.0"\n')
     return raw, out, before
 
 
 def leftovers(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir()
-                  if p.name.startswith((f"{out.name}.tmp-", f"{out.name}.old-")))
+    return sorted(
+        p.name
+        for p in out.parent.iterdir()
+        if p.name.startswith((f"{out.name}.tmp-", f"{out.name}.old-"))
+    )
 
 
 def test_builds_killed_at_random_points_leave_the_old_release_intact(released):
     raw, out, before = released
     rng = random.Random(7)
-    command = [sys.executable, "-m", "toolkit", "build", "--raw", str(raw), "--out", str(out),
-               "--workers", "1", "-q"]
+    command = [
+        sys.executable,
+        "-m",
+        "toolkit",
+        "build",
+        "--raw",
+        str(raw),
+        "--out",
+        str(out),
+        "--workers",
+        "1",
+        "-q",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     outcomes = []
     deadline = time.monotonic() + 25
     for sig in (signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGKILL, signal.SIGTERM):
         if time.monotonic() > deadline:
             break
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                env=env)
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
         time.sleep(rng.uniform(0.2, 3.5))
         if proc.poll() is None:
             proc.send_signal(sig)
@@ -95,11 +112,14 @@ def _fail_after(calls: int):
     return fail
 
 
-@pytest.mark.parametrize(("target", "calls"), [
-    ("JsonLinesWriter.write", 0),
-    ("SplitWriter._flush_group", 0),
-    ("SplitWriter._flush_group", 1),
-])
+@pytest.mark.parametrize(
+    ("target", "calls"),
+    [
+        ("JsonLinesWriter.write", 0),
+        ("SplitWriter._flush_group", 0),
+        ("SplitWriter._flush_group", 1),
+    ],
+)
 def test_a_full_disk_fails_cleanly(target, calls, released, run_dtk, monkeypatch):
     global original
     raw, out, before = released
@@ -111,7 +131,8 @@ def test_a_full_disk_fails_cleanly(target, calls, released, run_dtk, monkeypatch
     assert result.exit_code == 1
     assert result.output == (
         f"error: cannot write the release beside {out}: No space left on device; nothing was "
-        f"changed in {out} (free some space or fix permissions, then build again)\n")
+        f"changed in {out} (free some space or fix permissions, then build again)\n"
+    )
     assert leftovers(out) == []
     assert tree_bytes(out) == before
     monkeypatch.undo()

@@ -24,7 +24,7 @@ def front_matter(card: str) -> tuple[dict, str]:
     lines = card.split("\n")
     assert lines[0] == "---"
     end = lines.index("---", 1)
-    return yaml.safe_load("\n".join(lines[1:end])), "\n".join(lines[end + 1:])
+    return yaml.safe_load("\n".join(lines[1:end])), "\n".join(lines[end + 1 :])
 
 
 def all_keys(node: object) -> set[str]:
@@ -88,8 +88,11 @@ def test_card_markdown_cannot_be_injected(hostile_card):
     body = outside_code_blocks(body)
     lines = body.split("\n")
     assert "---" not in lines, "a data line closed or reopened the YAML header"
-    assert not [x for x in lines if x.startswith("# Injected") or "Injected heading" in x
-                and x.lstrip().startswith("#")]
+    assert not [
+        x
+        for x in lines
+        if x.startswith("# Injected") or "Injected heading" in x and x.lstrip().startswith("#")
+    ]
     assert not [x for x in lines if x.startswith("::")]
     assert "<script>" not in body
     assert not re.search(r"(?<!\\)\]\(javascript:", body)

@@ -19,9 +19,16 @@ SECRET = b"".join(orjson.dumps(submission(i, title=f"Secret {i}")) + b"\n" for i
 
 
 def entry(path: str, data: bytes = SECRET) -> dict:
-    return {"path": path, "sha256": hashlib.sha256(data).hexdigest(), "format": "jsonl",
-            "publisher": "Example Daily", "url": None, "retrieved_at": None, "language": "en",
-            "license": None}
+    return {
+        "path": path,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "format": "jsonl",
+        "publisher": "Example Daily",
+        "url": None,
+        "retrieved_at": None,
+        "language": "en",
+        "license": None,
+    }
 
 
 def make_raw(tmp_path: Path, path: str) -> Path:
@@ -108,7 +115,17 @@ def test_build_refuses_unsafe_manifest_paths(hostile_raw, run_dtk, tmp_path):
 def test_extraction_refuses_unsafe_paths_even_without_the_manifest_check(hostile_raw):
     """Defence in depth: the extractor re-checks the path it is given."""
     raw, path, reason = hostile_raw
-    unsafe = SourceEntry(path=path, sha256="0" * 64, format="jsonl", publisher="X", url=None,
-                         retrieved_at=None, language="en", license=None, profile=None, line=2)
+    unsafe = SourceEntry(
+        path=path,
+        sha256="0" * 64,
+        format="jsonl",
+        publisher="X",
+        url=None,
+        retrieved_at=None,
+        language="en",
+        license=None,
+        profile=None,
+        line=2,
+    )
     items = list(extract_source(raw, unsafe, ExtractContext()))
     assert [(i.rule, i.message) for i in items] == [("extract.unreadable", f"{path!r}: {reason}")]

@@ -62,8 +62,9 @@ def no_network(monkeypatch) -> list[object]:
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect)
-    monkeypatch.setattr(socket, "create_connection", lambda address, *a, **k: connect(None,
-                                                                                       address))
+    monkeypatch.setattr(
+        socket, "create_connection", lambda address, *a, **k: connect(None, address)
+    )
     return attempts
 
 
@@ -80,8 +81,10 @@ def submission_file(tmp_path: Path) -> Path:
 
 REMOTE_SCHEMAS = {
     "ref": lambda url: {"$ref": f"{url}/submission.schema.json"},
-    "nested-ref": lambda url: {"type": "object",
-                               "properties": {"title": {"$ref": f"{url}/title.json#/x"}}},
+    "nested-ref": lambda url: {
+        "type": "object",
+        "properties": {"title": {"$ref": f"{url}/title.json#/x"}},
+    },
     "relative-ref-remote-id": lambda url: {"$id": f"{url}/root.json", "$ref": "other.json"},
     "dynamic-ref": lambda url: {"$dynamicRef": f"{url}/meta.json#meta"},
     "defs-ref": lambda url: {"$defs": {"a": {"$ref": f"{url}/a.json"}}, "$ref": "#/$defs/a"},
@@ -91,15 +94,19 @@ REMOTE_SCHEMAS = {
 @pytest.mark.parametrize("name", sorted(REMOTE_SCHEMAS))
 def test_remote_ref_is_refused_not_fetched(name, tmp_path, run_dtk, listener, no_network):
     url, accepted = listener
-    schema = write(tmp_path / "evil.schema.json",
-                   {"$schema": "https://json-schema.org/draft/2020-12/schema",
-                    **REMOTE_SCHEMAS[name](url)})
+    schema = write(
+        tmp_path / "evil.schema.json",
+        {"$schema": "https://json-schema.org/draft/2020-12/schema", **REMOTE_SCHEMAS[name](url)},
+    )
     result = run_dtk("validate", "--schema", str(schema), str(submission_file(tmp_path)))
     assert result.exit_code == 2, result.output
-    assert "which is not a local schema; remote references are never fetched: copy the schema " \
-           "into schema/" in result.output
+    assert (
+        "which is not a local schema; remote references are never fetched: copy the schema "
+        "into schema/" in result.output
+    )
     assert "Traceback" not in result.output
-    assert accepted == [] and no_network == []
+    assert accepted == []
+    assert no_network == []
 
 
 def test_load_schema_set_refuses_remote_ref(tmp_path, listener, no_network):
@@ -109,19 +116,20 @@ def test_load_schema_set_refuses_remote_ref(tmp_path, listener, no_network):
     write(directory / "a.schema.json", {"$ref": f"{url}/b.json"})
     with pytest.raises(SchemaError, match="remote references are never fetched"):
         load_schema_set(directory)
-    assert accepted == [] and no_network == []
+    assert accepted == []
+    assert no_network == []
 
 
 def test_remote_metaschema_is_not_fetched(tmp_path, run_dtk, listener, no_network):
     """A ``$schema`` naming a remote metaschema must not make either engine download it."""
     url, accepted = listener
-    schema = write(tmp_path / "meta.schema.json",
-                   {"$schema": f"{url}/meta", "type": "object"})
+    schema = write(tmp_path / "meta.schema.json", {"$schema": f"{url}/meta", "type": "object"})
     result = run_dtk("validate", "--schema", str(schema), str(submission_file(tmp_path)))
     assert result.exit_code == 2, result.output
     assert result.output.startswith("error: cannot compile schema ")
     assert "only local schemas and the draft 2020-12 metaschema are used" in result.output
-    assert accepted == [] and no_network == []
+    assert accepted == []
+    assert no_network == []
 
 
 def test_the_committed_schemas_validate_offline(tmp_path, run_dtk, no_network):
@@ -134,8 +142,10 @@ INVALID_SCHEMAS = {
     "not-json": (b'{"type": "object",', "cannot read schema: Expecting"),
     "not-object": (b"[1, 2]", "a schema file must hold a JSON object"),
     "bad-type": (b'{"type": 12}', "invalid JSON Schema at type: 12 is not valid under any"),
-    "bad-pattern": (b'{"pattern": "(unclosed"}', "invalid JSON Schema at pattern: '(unclosed' is"
-                                                 " not a 'regex'"),
+    "bad-pattern": (
+        b'{"pattern": "(unclosed"}',
+        "invalid JSON Schema at pattern: '(unclosed' is not a 'regex'",
+    ),
     "bad-utf8": (b'{"title": "\xff"}', "cannot read schema: 'utf-8' codec can't decode"),
 }
 
@@ -164,10 +174,14 @@ def profile_dir(tmp_path, monkeypatch) -> Iterator[Path]:
 
 INVALID_PROFILES = {
     "not-json": (b'{"end_markers": [', "cannot read profile"),
-    "schema": (b'{"name": "broken", "description": "d", "end_markers": "not a list"}',
-               'invalid profile: "not a list" is not of type "array"'),
-    "regex": (b'{"name": "broken", "description": "d", "boilerplate": ["(unclosed"]}',
-              "boilerplate: bad regular expression: missing ), unterminated subpattern"),
+    "schema": (
+        b'{"name": "broken", "description": "d", "end_markers": "not a list"}',
+        'invalid profile: "not a list" is not of type "array"',
+    ),
+    "regex": (
+        b'{"name": "broken", "description": "d", "boilerplate": ["(unclosed"]}',
+        "boilerplate: bad regular expression: missing ), unterminated subpattern",
+    ),
 }
 
 
@@ -181,9 +195,17 @@ def test_invalid_profile_is_reported_by_build(name, profile_dir, tmp_path, run_d
     (raw / "page.txt").write_bytes(page)
     import hashlib
 
-    entry = {"path": "page.txt", "sha256": hashlib.sha256(page).hexdigest(), "format": "text",
-             "publisher": "X", "url": None, "retrieved_at": None, "language": "en",
-             "license": None, "profile": "broken"}
+    entry = {
+        "path": "page.txt",
+        "sha256": hashlib.sha256(page).hexdigest(),
+        "format": "text",
+        "publisher": "X",
+        "url": None,
+        "retrieved_at": None,
+        "language": "en",
+        "license": None,
+        "profile": "broken",
+    }
     (raw / "sources.jsonl").write_text(json.dumps(entry) + "\n")
     out = tmp_path / "dist"
     result = run_dtk("build", "--raw", str(raw), "--out", str(out), "--workers", "1", "-q")
@@ -191,4 +213,5 @@ def test_invalid_profile_is_reported_by_build(name, profile_dir, tmp_path, run_d
     assert result.output.startswith(f"error: {profile_dir / 'broken.json'}: ")
     assert message in result.output
     assert "Traceback" not in result.output
-    assert not out.exists() and not list(tmp_path.glob("dist.tmp-*"))
+    assert not out.exists()
+    assert not list(tmp_path.glob("dist.tmp-*"))

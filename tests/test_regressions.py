@@ -21,23 +21,27 @@ from toolkit.reporters import GithubReporter, TextReporter
 # record without WARC-Target-URI made warcio raise AttributeError ('NoneType' has no
 # 'startswith') out of the extractor.
 _BODY = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<p>x</p>"
-NO_URI_RESPONSE = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
-                   b"Content-Type: application/http; msgtype=response\r\n"
-                   b"Content-Length: %d\r\n\r\n" % len(_BODY) + _BODY + b"\r\n\r\n")
+NO_URI_RESPONSE = (
+    b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+    b"Content-Type: application/http; msgtype=response\r\n"
+    b"Content-Length: %d\r\n\r\n" % len(_BODY) + _BODY + b"\r\n\r\n"
+)
 
 # The original artifact, compressed (1123 bytes: a seed WARC whose "WARC-Target-URI" header the
 # fuzzer mutated into "WARK-Target-URI").
-CRASH_E42E2106 = zlib.decompress(base64.b64decode(
-    "eNrVU01vm0AQTa+W/B/25ksxBgO2CUYyEH8RYwfbIfFtA2tAhV20DG0s9ccXXKoqbVSpp6q33Zl5781nMPNtUeoP"
-    "up2gfgmHS0F0xElZMFqS1uiTkPFIWDk6MipO9apKIx0rE20ijxVhEp5VQRnJRMDjyVkYhS+RMprIo1CSzSuBKxww"
-    "jwkIR3+lowSgKHVRJK84LzLSZzwWcSvkYKjV5YGsCZIkyMODJOnqWB9opzZghy8Zw5HgpDEpQUdlgiX92ZFPvuqv"
-    "bOvguq46s+TRxnfmO8+/s+aB5bZYK2Php7fI4+Pdw3q5sxznee1tPcXdr0+Btjo+DDe2o/j7bsdmFAiFti+4KLI0"
-    "xJAyKjZ1/BN9yIg5QwnBUZZSYohwtRg5AYwozsm0hytIGO+h8Dt42pv10R+dAU/hw83NjSE2tKbxwqKLaVD82Vyy"
-    "nKCvyCNfSkNsDAbmkIaNYCK9SaP+GoU5T3kJqMAcxxwXCWJnBAlBJTB++YgyRmNEKKviBAGrU6goIFyigrOSoDPj"
-    "12DyChyHNaJviEVDuq/3j0bvs/4Pa3KL8jKG2jX9eVg/EPeExpDoSJG0bqfbWR4Ou/ocpfoIBmjr/soMdW9qyjy7"
-    "RWGCeUlgWsFZGDdQo7HXY7lOEP5yTSTdc+yFai2evOPTUpGdrTvf3GvBZm0tHtX1yR6+m0qR4ZT+Xoza5NP6up1v"
-    "QJBgXw=="
-))
+CRASH_E42E2106 = zlib.decompress(
+    base64.b64decode(
+        "eNrVU01vm0AQTa+W/B/25ksxBgO2CUYyEH8RYwfbIfFtA2tAhV20DG0s9ccXXKoqbVSpp6q33Zl5781nMPNtUeoP"
+        "up2gfgmHS0F0xElZMFqS1uiTkPFIWDk6MipO9apKIx0rE20ijxVhEp5VQRnJRMDjyVkYhS+RMprIo1CSzSuBKxww"
+        "jwkIR3+lowSgKHVRJK84LzLSZzwWcSvkYKjV5YGsCZIkyMODJOnqWB9opzZghy8Zw5HgpDEpQUdlgiX92ZFPvuqv"
+        "bOvguq46s+TRxnfmO8+/s+aB5bZYK2Php7fI4+Pdw3q5sxznee1tPcXdr0+Btjo+DDe2o/j7bsdmFAiFti+4KLI0"
+        "xJAyKjZ1/BN9yIg5QwnBUZZSYohwtRg5AYwozsm0hytIGO+h8Dt42pv10R+dAU/hw83NjSE2tKbxwqKLaVD82Vyy"
+        "nKCvyCNfSkNsDAbmkIaNYCK9SaP+GoU5T3kJqMAcxxwXCWJnBAlBJTB++YgyRmNEKKviBAGrU6goIFyigrOSoDPj"
+        "12DyChyHNaJviEVDuq/3j0bvs/4Pa3KL8jKG2jX9eVg/EPeExpDoSJG0bqfbWR4Ou/ocpfoIBmjr/soMdW9qyjy7"
+        "RWGCeUlgWsFZGDdQo7HXY7lOEP5yTSTdc+yFai2evOPTUpGdrTvf3GvBZm0tHtX1yR6+m0qR4ZT+Xoza5NP6up1v"
+        "QJBgXw=="
+    )
+)
 
 
 def _items(tmp_path: Path, data: bytes) -> list:
@@ -63,8 +67,7 @@ def test_fuzz_artifact_e42e2106(tmp_path):
 def test_warc_bad_record_after_a_good_one_keeps_the_good_one(tmp_path):
     from tests.test_hardening_bombs import _HTML, warc_record
 
-    items = _items(tmp_path, warc_record("https://example.org/1", _HTML % (1, 1))
-                   + NO_URI_RESPONSE)
+    items = _items(tmp_path, warc_record("https://example.org/1", _HTML % (1, 1)) + NO_URI_RESPONSE)
     assert [type(i).__name__ for i in items] == ["dict", "Issue"]
 
 
@@ -87,20 +90,32 @@ def test_bad_profile_in_a_build_leaves_no_open_file(tmp_path, run_dtk, monkeypat
 
     directory = tmp_path / "profiles"
     directory.mkdir()
-    (directory / "bad.json").write_text('{"name": "bad", "description": "d", '
-                                        '"end_markers": ["("]}')
+    (directory / "bad.json").write_text('{"name": "bad", "description": "d", "end_markers": ["("]}')
     monkeypatch.setattr(profiles, "PROFILE_DIR", directory)
     profiles.load_profile.cache_clear()
     raw = tmp_path / "raw"
     raw.mkdir()
     page = b"Headline\n\n" + b"Body text of the article, long enough. " * 10 + b"\n"
     (raw / "p.txt").write_bytes(page)
-    (raw / "sources.jsonl").write_text(json.dumps({
-        "path": "p.txt", "sha256": hashlib.sha256(page).hexdigest(), "format": "text",
-        "publisher": "X", "url": None, "retrieved_at": None, "language": "en", "license": None,
-        "profile": "bad"}) + "\n")
-    result = run_dtk("build", "--raw", str(raw), "--out", str(tmp_path / "dist"), "-q",
-                     "--workers", "1")
+    (raw / "sources.jsonl").write_text(
+        json.dumps(
+            {
+                "path": "p.txt",
+                "sha256": hashlib.sha256(page).hexdigest(),
+                "format": "text",
+                "publisher": "X",
+                "url": None,
+                "retrieved_at": None,
+                "language": "en",
+                "license": None,
+                "profile": "bad",
+            }
+        )
+        + "\n"
+    )
+    result = run_dtk(
+        "build", "--raw", str(raw), "--out", str(tmp_path / "dist"), "-q", "--workers", "1"
+    )
     profiles.load_profile.cache_clear()
     assert result.exit_code == 2
     assert "bad regular expression" in result.output
