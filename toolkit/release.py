@@ -259,7 +259,13 @@ def build_release(
                 ) from exc
             raise
     target = card_path or out.parent / "DATASET_CARD.md"
-    atomic_write_bytes(target, card_text.encode("utf-8"))
+    try:
+        atomic_write_bytes(target, card_text.encode("utf-8"))
+    except OSError as exc:
+        raise ReleaseError(
+            f"the release in {out} is complete, but {target} could not be written: "
+            f"{exc.strerror or exc}; run `dtk card {out}` once the problem is fixed"
+        ) from exc
     return BuildSummary(out, manifest)
 
 
