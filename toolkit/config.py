@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-
 from toolkit.errors import UsageError
-from toolkit.schema import default_schemas
+from toolkit.schema import default_schemas, fast_validator
 
 DEFAULT_SPLITS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 
@@ -49,11 +47,14 @@ class DatasetConfig:
 
 def config_from_dict(values: dict[str, Any], *, origin: str = "config") -> DatasetConfig:
     """Validate ``values`` and make a config; errors name the file and the field."""
-    schema = default_schemas().resolve_name("config")
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(values), key=str)
+    schemas = default_schemas()
+    validator = fast_validator(schemas.resolve_name("config"), schemas)
+    errors = sorted(
+        validator.iter_errors(values), key=lambda e: (list(map(str, e.instance_path)), e.message)
+    )
     if errors:
         first = errors[0]
-        where = ".".join(str(p) for p in first.absolute_path) or "(top level)"
+        where = ".".join(str(p) for p in first.instance_path) or "(top level)"
         raise UsageError(f"{origin}: {where}: {first.message}")
     ratios = values.get("split_ratios", DEFAULT_SPLITS)
     if not math.isclose(sum(ratios.values()), 1.0, abs_tol=1e-9):

@@ -16,15 +16,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
-import jsonschema
 import jsonschema_rs
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 
 from toolkit.errors import SchemaError
+
+if TYPE_CHECKING:
+    import jsonschema
 
 #: Names of the built-in schemas: ``schema/<name>.schema.json``.
 SCHEMA_NAMES = ("submission", "article", "source", "profile")
@@ -67,6 +69,9 @@ def _iter_refs(node: Any) -> Iterator[str]:
             yield from _iter_refs(item)
 
 
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+
+
 def _read_schema(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -74,13 +79,49 @@ def _read_schema(path: Path) -> dict[str, Any]:
         raise SchemaError(f"{path}: cannot read schema: {exc}") from exc
     if not isinstance(document, dict):
         raise SchemaError(f"{path}: a schema file must hold a JSON object")
+    declared = document.get("$schema", DRAFT_2020_12)
+    # jsonschema-rs would fetch an unknown $schema to check against it: only the standard
+    # metaschema takes the fast check; anything else gets the pure-Python one (never fetches).
+    standard = isinstance(declared, str) and declared.rstrip("#") == DRAFT_2020_12
+    if not (standard and jsonschema_rs.meta.is_valid(document) and _patterns_compile(document)):
+        _check_schema_precisely(path, document)
+    document.setdefault("$id", path.resolve().as_uri())
+    return document
+
+
+def _patterns_compile(node: Any) -> bool:
+    """Whether every ``pattern`` (and ``patternProperties`` key) compiles: the metaschema's
+    ``regex`` format, which the fast metaschema check leaves out."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                try:
+                    re.compile(value)
+                except re.error:
+                    return False
+            elif key == "patternProperties" and isinstance(value, dict):
+                try:
+                    for pattern in value:
+                        re.compile(pattern)
+                except re.error:
+                    return False
+            if not _patterns_compile(value):
+                return False
+    elif isinstance(node, list):
+        return all(_patterns_compile(item) for item in node)
+    return True
+
+
+def _check_schema_precisely(path: Path, document: dict[str, Any]) -> None:
+    # Importing jsonschema costs about a second (its format checkers build grammars), so it
+    # happens only for a schema that is invalid or for the reference validator.
+    import jsonschema
+
     try:
         jsonschema.Draft202012Validator.check_schema(document)
     except jsonschema.SchemaError as exc:
         where = "/".join(str(p) for p in exc.absolute_path) or "(root)"
         raise SchemaError(f"{path}: invalid JSON Schema at {where}: {exc.message}") from exc
-    document.setdefault("$id", path.resolve().as_uri())
-    return document
 
 
 def load_schema_set(directory: Path | None = None, extra: list[Path] | None = None) -> SchemaSet:
@@ -155,6 +196,8 @@ def _is_uri(instance: object) -> bool:
 
 
 def _rfc3986_uri(instance: str) -> bool:
+    import jsonschema
+
     checker, _ = jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers["uri"]
     return bool(checker(instance))
 
@@ -162,6 +205,8 @@ def _rfc3986_uri(instance: str) -> bool:
 def format_checker() -> jsonschema.FormatChecker:
     """Draft 2020-12 format checks, with ``date-time`` and ``uri`` corrected to agree with the
     official test suite (see tests/test_conformance.py)."""
+    import jsonschema
+
     checker = jsonschema.FormatChecker(formats=())
     checker.checkers = dict(jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers)
     checker.checks("date-time")(_is_date_time)
@@ -171,6 +216,8 @@ def format_checker() -> jsonschema.FormatChecker:
 
 def reference_validator(schema: dict[str, Any], schemas: SchemaSet) -> jsonschema.Validator:
     """The pure-Python ``jsonschema`` validator: exact, slow, with every format really checked."""
+    import jsonschema
+
     registry: Registry[Any] = Registry(retrieve=_refuse_remote).with_resources(  # type: ignore[call-arg]
         (uri, Resource.from_contents(doc)) for uri, doc in schemas.by_id.items()
     )
