@@ -98,7 +98,7 @@ def test_records_are_valid_articles(path):
         assert validator.is_valid(record), list(validator.iter_errors(record))
         assert record["provenance"]["source_file"] == path
         assert record["provenance"]["source_sha256"] == sha256_file(RAW / path)
-        assert record["provenance"]["extractor"] == "text@1.0.0"
+        assert record["provenance"]["extractor"] == "text@1.1.0"
 
 
 @pytest.mark.parametrize("path", [LISTING, ARTICLE])

@@ -33,6 +33,19 @@ _APPEAL = re.compile(
     # es / pt / it
     | suscr[ií]b | bolet[ií]n | \bdon[ae]\ ahora | publicidad | lee\ también | assine
     | iscriviti | abbonati
+    # cookie banners, sharing, comments, paywalls, "read more" prompts (all languages)
+    | \baccept\ (?:all|cookies)\b | \bmanage\ (?:preferences|cookies)\b | \bskip\ to\b
+    | \bcopy\ link\b | \bshare\ (?:on|via)\b | \blog\ in\ to\ comment\b | \bleave\ a\ comment\b
+    | \bjoin\ (?:our|the)\ community\b | \bremind\ me\ later\b | \bcontinue\ reading\b
+    | \bsubscribers?\ only\b | \bctrl\s*\+\s*enter\b
+    | поделиться | поділитися | читать\ дальше | читати\ далі | показать\ ещ[её] | показати\ ще
+    | оставить\ комментарий | залишити\ коментар | ваш\ e-?mail | поддержать | підтримати
+    | усі\ права\ захищено
+    | artikel\ teilen | link\ kopieren | jetzt\ weiterlesen | zustimmen | \banmelden\b
+    | lire\ la\ suite | voir\ plus | s['’]inscrire | se\ connecter | réservé\ aux\ abonnés
+    | accepter\ et | copier\ le\ lien | partager
+    | compartir\ en | copiar\ enlace | seguir\ leyendo | lee\ sin\ límites | iniciar\ sesión
+    | leer\ más | aceptar
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -44,7 +57,86 @@ _NAV_LABELS = frozenset({
     "top stories", "subscribe", "donate", "advertisement", "more stories", "see also",
     "главное", "читайте также", "новости", "реклама", "головне", "читайте також", "новини",
     "mehr", "lesen sie auch", "à lire aussi", "lire aussi", "más", "lee también",
+    "read also", "also read", "more on this", "more on this story", "read next", "load more",
+    "show more", "reply", "comment", "facebook", "twitter", "telegram", "whatsapp", "youtube",
+    "instagram", "linkedin", "vk", "x", "xcom", "copy link", "tags", "about us",
+    "contact", "contact us", "newsletter", "newsletters", "support us", "once", "monthly",
+    "annually", "continue", "accept", "reject all", "settings", "skip to main content",
+    "поделиться", "комментарии", "читать дальше", "показать ещё", "показать еще", "поиск",
+    "главная", "поддержать", "поділитися", "коментарі", "читати далі", "показати ще", "пошук",
+    "головна", "підтримати", "зрозуміло", "теги",
+    "menü", "suche", "startseite", "schlagzeilen", "anmelden", "einstellungen", "teilen",
+    "kommentare", "impressum", "datenschutz", "nutzungsbedingungen", "weiterlesen",
+    "voir plus", "lire la suite", "commentaires", "partager", "se connecter", "sabonner",
+    "recherche", "más información", "comentarios", "normas", "compartir", "buscar",
+    "leer más", "sobre la firma", "suscríbete", "iniciar sesión",
 })
+#: Labels that open a list of links to other stories ("Read also", "Mehr zum Thema").
+_RELATED_LABELS = frozenset({
+    "read also", "also read", "related", "related articles", "related stories",
+    "more on this", "more on this story", "see also", "we recommend", "recommended",
+    "more stories", "read next", "читайте также", "читайте також", "по теме", "на тему",
+    "mehr zum thema", "lesen sie auch", "lire aussi", "à lire aussi", "sur le même sujet",
+    "más información", "lee también", "te puede interesar",
+})
+#: A comment section or a paywall: what follows is not the article.
+_END = re.compile(
+    r"""^(?:
+    (?:comments?|комментарии|коментарі|kommentare|commentaires|comentarios)(?:\s*\(?\d+\)?)?
+    | \d+\s+(?:comments?|комментари[йея]|коментар(?:і|ів)?|kommentare|commentaires|comentarios)
+    | (?:jetzt\ )?weiterlesen\ mit\b.* | .*\bsuscríbete\ para\ seguir\ leyendo\b.*
+    | (?:subscribe|sign\ in|log\ in)\ to\ (?:continue|keep)\ reading\b.*
+    | this\ (?:article|content)\ is\ (?:for|available\ to)\ (?:paying\ )?subscribers\b.*
+    | la\ suite\ est\ réservée\ aux\ abonnés\b.*
+    | (?:продолжение|полный\ текст)\ доступ\w*\ (?:только\ )?(?:для\ )?подписчик.*
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+#: A salutation that opens a letter to the reader (a donation box): "Dear readers,".
+_SALUTATION = re.compile(
+    r"^(?:dear\ (?:readers?|friends?)|дорогие\ читатели|уважаемые\ читатели|дорогі\ читачі"
+    r"|шановні\ читачі|liebe\ leser\w*(?:\ und\ leser)?|chers?\ lect\w+|chères?\ lect\w+"
+    r"|querid[oa]s?\ lector\w*)\b[^.]{0,30}[,!:]?$",
+    re.IGNORECASE | re.VERBOSE,
+)
+#: Words that sell something: a block structure repeated by promos is no evidence of teasers.
+_PROMO = re.compile(
+    r"subscri|sign[ -]?up|donat|support|member|newsletter|magazine|\bsave\b|\bbuy\b|\boffer"
+    r"|подпис|підпис|поддерж|підтрим|abonn|spende|suscr|\bdon\b"
+    r"|advert|sponsor|anzeige|реклам|publicidad|publicité",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|januar|februar|märz|mai|juni|juli|oktober|dezember"
+    r"|janvier|février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre"
+    r"|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+    r"|ene|abr|ago|dic"
+    r"|январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[йя]|июн[яь]|июл[яь]|август[а]?"
+    r"|сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]"
+    r"|січ(?:ня|ень)|лют(?:ого|ий)|берез(?:ня|ень)|квіт(?:ня|ень)|травн(?:я|ень)|черв(?:ня|ень)"
+    r"|лип(?:ня|ень)|серп(?:ня|ень)|верес(?:ня|ень)|жовт(?:ня|ень)|листопад(?:а)?|груд(?:ня|ень)"
+)
+_DATE_PART = re.compile(
+    rf"\b\d{{1,2}}\.?\s+(?:{_MONTHS})\b\.?|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b"
+    r"|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[:.h]\d{2}\b"
+    r"|\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?|days?)\s+(?:ago|read)\b"
+    r"|\b\d+\s*(?:мин|час\w*|хв\w*|год\w*)\.?\s+(?:назад|тому)\b",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(
+    r"^(?:photos?|images?|pictures?|credit|фото|foto|fotos|bild|photo\ ?credit)"
+    r"\s*(?::|©|by)\s*\S.{0,80}$",
+    re.IGNORECASE,
+)
+_INLINE_LABEL = re.compile(
+    r"^(?:read\ (?:also|more)|also\ read|see\ also|related|читайте\ (?:также|також)"
+    r"|по\ теме|lesen\ sie\ auch|mehr\ zum\ thema|lire\ aussi|à\ lire\ aussi"
+    r"|lee\ también|más\ información|tags?|теги|метки|мітки|schlagw\w+|mots[- ]clés"
+    r"|etiquetas)\s*:\s*\S",
+    re.IGNORECASE | re.VERBOSE,
+)
 #: Pronouns of an appeal to the reader ("we need you"), counted per word.
 ADDRESS = frozenset({
     "we", "our", "us", "you", "your", "yours", "мы", "нас", "наш", "наша", "наши", "вы", "вас",
@@ -129,3 +221,74 @@ def byline_names(line: str) -> list[str] | None:
     if not names or any(len(words(n)) > 4 or not n[0].isupper() for n in names):
         return None
     return names
+
+
+def _label_key(line: str) -> str:
+    key = "".join(c for c in line.casefold() if not unicodedata.category(c).startswith("P"))
+    return " ".join(key.split())
+
+
+def is_related_label(line: str) -> bool:
+    """A label that opens a list of links to other stories ("Read also:", "Mehr zum Thema")."""
+    return _label_key(line) in _RELATED_LABELS
+
+
+def is_inline_link(line: str) -> bool:
+    """A link to another story or a tag list set inside the text ("Read also: ...", "Tags: ...")."""
+    return len(line) <= 300 and _INLINE_LABEL.match(line) is not None
+
+
+def is_end_marker(line: str) -> bool:
+    """A comment-section header or a paywall prompt: the article text does not go on below it."""
+    return len(line) <= 120 and _END.match(line.strip()) is not None
+
+
+def is_salutation(line: str) -> bool:
+    """A salutation to the readers ("Dear readers,"): the start of a letter asking for money."""
+    return len(line) <= 60 and _SALUTATION.match(line.strip()) is not None
+
+
+def is_promo(line: str) -> bool:
+    """A line that sells a subscription, a membership or a donation."""
+    return _PROMO.search(line) is not None
+
+
+def is_dateline(line: str) -> bool:
+    """A line that is only a date or time stamp ("28 September 2022", "03.10.2022, 18.03 Uhr",
+    "Publié le 29 septembre 2022 à 06h00", "2 hours ago", "3 min read"): a day and month, a
+    numeric date or a time, and at most two other words of four or more letters."""
+    if len(line) > 60 or ends_sentence(line.rstrip(".")) and not line.endswith("."):
+        return False
+    if not _DATE_PART.search(line):
+        return False
+    rest = _DATE_PART.sub(" ", line)
+    others = [w for w in words(rest) if len(w) >= 4 and not re.fullmatch(_MONTHS, w, re.I)]
+    return len(others) <= 2
+
+
+def is_credit_line(line: str) -> bool:
+    """A photo credit on its own line ("Photo: Anna Ivanova / Agency", "Фото: Reuters")."""
+    return len(line) <= 100 and _CREDIT_LINE.match(line.strip()) is not None
+
+
+def is_standfirst(line: str) -> bool:
+    """A standfirst or a teaser's text: prose, a short finished sentence, or a long sentence
+    that the page leaves without a final period."""
+    if is_prose(line) or (len(line) >= 25 and ends_sentence(line) and len(words(line)) >= 5
+                          and not line.rstrip().endswith(":")):
+        return True
+    return len(line) >= 60 and len(words(line)) >= 8 and not line.rstrip().endswith(":")
+
+
+def is_bare_name(line: str) -> bool:
+    """Two or three capitalised words and nothing else: an author's name printed without "By"."""
+    found = words(line)
+    if not 2 <= len(found) <= 3 or len(line) > 40 or ends_sentence(line.rstrip(".")):
+        return False
+    if any(c.isdigit() for c in line):
+        return False
+    rest = line
+    for w in found:
+        rest = rest.replace(w, "")
+    capitalised = all(w[0].isupper() and (len(w) == 1 or not w.isupper()) for w in found)
+    return capitalised and not rest.strip(" .")

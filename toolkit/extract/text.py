@@ -25,7 +25,7 @@ from toolkit.extract.base import (
     page_issue,
     read_page_bytes,
 )
-from toolkit.extract.captions import split_credit
+from toolkit.extract.captions import has_credit, split_credit
 from toolkit.extract.profile import GENERIC, Profile, load_profile
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
@@ -118,46 +118,170 @@ def mark_chrome(page: Page, profile: Profile, context: ExtractContext, publisher
             i + 1 < len(lines) and pairs[keys[i], keys[i + 1]] >= 2)
         if profile.is_boilerplate(line.text):
             line.chrome = "profile"
+        elif bp.is_end_marker(line.text):
+            line.chrome = "end"
+        elif bp.is_inline_link(line.text):
+            line.chrome = "related"
         elif bp.is_nav_label(line.text):
             line.chrome = "nav"
-        elif bp.is_appeal(line.text):
+        elif bp.is_appeal(line.text) or bp.is_salutation(line.text):
             line.chrome = "appeal"
+        elif bp.is_dateline(line.text):
+            line.chrome = "date"
+        elif bp.is_credit_line(line.text):
+            line.chrome = "credit"
         elif counts[keys[i]] >= 3:
             line.chrome = "repeated"
         elif in_run:
             line.chrome = "run"
         elif context.is_corpus_chrome(publisher, line.text):
             line.chrome = "corpus"
+    _mark_related(lines)
+
+
+def _mark_related(lines: list[Line]) -> None:
+    """Below a "Read also" / "Mehr zum Thema" label, the headlines of other stories: short
+    headline-like lines not followed by text of their own (a teaser's headline is)."""
+    for i, line in enumerate(lines):
+        if not bp.is_related_label(line.text):
+            continue
+        for j in range(i + 1, len(lines)):
+            current = lines[j]
+            if current.chrome is not None:
+                continue
+            if current.names is not None or bp.is_prose(current.text) or not bp.is_headline_shaped(
+                    current.text):
+                break
+            after = next((ln for ln in lines[j + 1:] if ln.chrome is None), None)
+            if after is not None and (bp.is_prose(after.text) or (
+                    bp.is_standfirst(after.text) and not bp.is_headline_shaped(after.text))):
+                break
+            current.chrome = "related"
 
 
 def _is_prose_block(block: list[Line]) -> bool:
     return len(block) == 1 and block[0].chrome is None and bp.is_prose(block[0].text)
 
 
+def _first_text(page: Page, index: int) -> Line | None:
+    """The first line below block ``index`` that could be article text: not chrome, not a
+    byline, not an author's bare name."""
+    for block in page.blocks[index + 1:]:
+        for ln in block:
+            if ln.strong_chrome or ln.names is not None or (
+                    ln.chrome is None and bp.is_bare_name(ln.text)):
+                continue
+            # A repeated line (a section label above the next teaser) ends the search.
+            return ln if ln.chrome is None else None
+    return None
+
+
+def _is_caption(page: Page, index: int) -> bool:
+    """Whether the lone line of block ``index`` is a photo caption: it carries a credit, or the
+    next line is a credit line."""
+    if has_credit(page.blocks[index][0].text):
+        return True
+    nxt = page.blocks[index + 1][0] if index + 1 < len(page.blocks) else None
+    prev = page.blocks[index - 1][-1] if index > 0 else None
+    return (nxt is not None and nxt.chrome == "credit") or (
+        prev is not None and prev.chrome == "credit")
+
+
+def _has_good(page: Page, start: int, stop: int) -> bool:
+    return any(_status(ln) == "good" for b in page.blocks[start + 1:stop] for ln in b
+               if ln.names is None)
+
+
+def _signature(line: Line) -> str | None:
+    """What a line contributes to a listing's repeated structure: dates count as one shape;
+    promos (subscribe, donate) count as nothing."""
+    if line.chrome == "date":
+        return "\0date"
+    if bp.is_promo(line.text):
+        return None
+    return normalize_text(line.text)
+
+
+def _above_signature(page: Page, index: int) -> str | None:
+    """The signature of the line right above headline ``index`` when it is a label, not text."""
+    if index == 0:
+        return None
+    line = page.blocks[index - 1][-1]
+    if line.chrome is None and bp.is_prose(line.text):
+        return None
+    key = _signature(line)
+    return None if key is None else "above\0" + key
+
+
+def _signatures(page: Page, index: int, stop: int) -> list[str]:
+    """The line just above headline ``index`` and the first chrome line after its text."""
+    found = []
+    above = _above_signature(page, index)
+    if above is not None:
+        found.append(above)
+    seen_text = False
+    for block in page.blocks[index + 1:stop]:
+        for ln in block:
+            if ln.chrome is None:
+                seen_text = True
+            elif seen_text:
+                key = _signature(ln)
+                if key is not None:
+                    found.append("after\0" + key)
+                break
+        else:
+            continue
+        break
+    return found
+
+
 def find_headlines(page: Page) -> list[int]:
     """Indexes of the blocks that open an article: a lone headline-shaped line, followed by
-    prose, whose nearest block above (strong chrome skipped) is not prose. When no block
-    qualifies, the first headline-shaped block followed by prose does."""
-    found, fallback = [], []
+    a standfirst or prose, whose nearest block above (strong chrome skipped) is not prose, and
+    whose text up to the next such headline holds a full paragraph, or, on a listing, repeats
+    the structure of other teasers (the same line or label shape above the headline, the same
+    "Read more" after the text): a promo line above a short blurb ("Get our magazine" / "Save
+    big ...") has neither. When no block qualifies, the first headline-shaped block followed by
+    prose and a full paragraph does."""
+    shaped, opening = [], []
     blocks = page.blocks
+    below: set[int] = set()
     for index, block in enumerate(blocks):
         line = block[0]
         if len(block) != 1 or line.chrome or line.names or not bp.is_headline_shaped(line.text):
             continue
-        following = [ln for b in blocks[index + 1:index + 1 + LOOKAHEAD_BLOCKS] for ln in b
-                     if ln.chrome is None and ln.names is None]
-        # An article starts with prose and has at least one full paragraph soon after; a
-        # promo line above a short blurb ("Get our magazine" / "Save big ...") has none.
-        if not following or not bp.is_prose(following[0].text) or not any(
-                _status(ln) == "good" for ln in following):
+        if index in below or _is_caption(page, index):
+            # The standfirst of the headline above, or a photo caption, is no headline.
             continue
-        fallback.append(index)
+        first = _first_text(page, index)
+        if first is None or not bp.is_standfirst(first.text):
+            continue
+        below.add(first.block)
+        shaped.append(index)
         above = index - 1
         while above >= 0 and all(ln.strong_chrome for ln in blocks[above]):
             above -= 1
         if above < 0 or not _is_prose_block(blocks[above]):
-            found.append(index)
-    return found or fallback[:1]
+            opening.append(index)
+    # On a listing, a teaser's headline may sit right below the previous teaser's text (only a
+    # "Read more" between): the same label or date shape above several headlines makes it one.
+    above_keys = {i: _above_signature(page, i) for i in shaped}
+    shared = Counter(key for key in above_keys.values() if key is not None)
+    found = [i for i in shaped if i in opening or (
+        (key := above_keys[i]) is not None and shared[key] >= 2)]
+    while True:
+        stops = [*found[1:], len(blocks)][:len(found)]
+        shapes = [_signatures(page, i, stop) for i, stop in zip(found, stops, strict=True)]
+        counts = Counter(sig for sigs in shapes for sig in set(sigs))
+        kept = [i for i, stop, sigs in zip(found, stops, shapes, strict=True)
+                if _has_good(page, i, stop) or any(counts[sig] >= 2 for sig in sigs)]
+        if kept == found:
+            break
+        found = kept
+    if found:
+        return found
+    stops = [*shaped[1:], len(blocks)][:len(shaped)]
+    return [i for i, stop in zip(shaped, stops, strict=True) if _has_good(page, i, stop)][:1]
 
 
 def _label_block(page: Page, title_index: int, floor: int) -> list[Line]:
@@ -165,6 +289,8 @@ def _label_block(page: Page, title_index: int, floor: int) -> list[Line]:
     above = title_index - 1
     if above <= floor or _is_prose_block(page.blocks[above]):
         return []
+    if sum(ln.chrome is None for ln in page.blocks[above]) > 3:
+        return []  # a menu, not a caption and a label
     return page.blocks[above]
 
 
@@ -235,27 +361,44 @@ def build_candidate(page: Page, profile: Profile, title_index: int, stop: int,
                 break
     paragraphs: list[tuple[Line, str]] = []
     in_header = True
+    # Once a byline, date or photo has been passed, the next paragraph is the article's first,
+    # not its standfirst (a standfirst sits right under the headline).
+    meta_seen = chrome_seen = False
     for block in page.blocks[title_index + 1:stop]:
         for line in block:
             if profile.is_end(line.text):
                 break
+            if line.chrome == "end" and not in_header:
+                break
             if line.names is not None:
                 authors = authors or line.names
+                meta_seen = True
                 continue
+            if in_header and line.chrome is not None:
+                meta_seen = meta_seen or line.chrome in ("date", "credit")
+                # Past share buttons or a prompt, only a credited line is still a caption.
+                chrome_seen = chrome_seen or line.chrome not in ("date", "credit")
             if in_header and line.chrome is None:
+                if bp.is_bare_name(line.text) and not authors and (dek is not None or meta_seen):
+                    authors, meta_seen = [line.text], True
+                    continue
                 if profile.is_rubric(line.text) or (
                         bp.is_label_shaped(line.text) and not bp.is_prose(line.text)
                         and len(bp.words(line.text)) < 3):
                     continue
-                if not bp.is_prose(line.text) and caption is None and len(bp.words(line.text)) >= 3:
-                    caption = line.text
+                if caption is None and has_credit(line.text):
+                    caption, meta_seen = line.text, True
                     continue
-                if dek is None and bp.is_prose(line.text):
+                if dek is None and not meta_seen and bp.is_standfirst(line.text):
                     dek = line
                     continue
+                if not bp.is_prose(line.text) and caption is None and not chrome_seen and len(
+                        bp.words(line.text)) >= 3:
+                    caption, meta_seen = line.text, True
+                    continue
                 in_header = False
-            if not in_header or line.chrome is None:
-                paragraphs.append((line, _status(line)))
+            # Chrome of the header counts for smoothing: a weak line right below it is chrome.
+            paragraphs.append((line, _status(line)))
         else:
             continue
         break
@@ -310,7 +453,7 @@ class TextExtractor(Extractor):
     """Articles and teasers from a plain-text page capture."""
 
     name = "text"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
         profile = GENERIC
