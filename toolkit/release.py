@@ -143,7 +143,8 @@ def _merge(
         facts: dict[int, dict[str, Any]] = {}
         start = 0
         for result in results:
-            with pa.memory_map(str(result.spool)) as source:
+            # Plain reads, not a memory map: mapped pages count towards RSS as the spill grows.
+            with pa.OSFile(str(result.spool), "rb") as source:
                 for batch in pa.ipc.open_stream(source):
                     table = pa.Table.from_batches([batch])
                     stop = start + table.num_rows

@@ -18,6 +18,8 @@ ROWS_PER_SHARD = 200_000
 #: Row groups of ~25 MB uncompressed keep the dataset viewer and random access fast. Rows are
 #: buffered to exactly this size, so the bytes do not depend on how the input was batched.
 ROWS_PER_ROW_GROUP = 10_000
+#: Rows turned into Python objects at once for the JSONL copy.
+JSONL_SLICE_ROWS = 1024
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
@@ -92,7 +94,9 @@ class SplitWriter:
             self._next_shard()
         assert self._parquet is not None
         self._parquet.write_table(group, row_group_size=take)
-        self._jsonl.write(b"".join(orjson.dumps(row) + b"\n" for row in group.to_pylist()))
+        for offset in range(0, take, JSONL_SLICE_ROWS):  # Python rows for a slice at a time
+            rows = group.slice(offset, JSONL_SLICE_ROWS).to_pylist()
+            self._jsonl.write(b"".join(orjson.dumps(row) + b"\n" for row in rows))
         self._in_shard += take
         self.rows += take
 
