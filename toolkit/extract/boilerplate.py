@@ -46,6 +46,10 @@ _APPEAL = re.compile(
     | accepter\ et | copier\ le\ lien | partager
     | compartir\ en | copiar\ enlace | seguir\ leyendo | lee\ sin\ límites | iniciar\ sesión
     | leer\ más | aceptar
+    | \bgift\ (?:this\ )?article\b | \bsave\ for\ later\b | \blisten\ to\ (?:this\ )?article\b
+    | \breading\ time\b | offrir\ cet\ article | lire\ plus\ tard | réutiliser\ ce\ contenu
+    | temps\ de\ lecture | déjà\ abonné | artikel\ verschenken | merken\b | lesezeit
+    | время\ чтения | час\ читання | tiempo\ de\ lectura | guardar\ para\ después
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -134,7 +138,7 @@ _INLINE_LABEL = re.compile(
     r"^(?:read\ (?:also|more)|also\ read|see\ also|related|читайте\ (?:также|також)"
     r"|по\ теме|lesen\ sie\ auch|mehr\ zum\ thema|lire\ aussi|à\ lire\ aussi"
     r"|lee\ también|más\ información|tags?|теги|метки|мітки|schlagw\w+|mots[- ]clés"
-    r"|etiquetas)\s*:\s*\S",
+    r"|etiquetas)\s*[:|]\s*\S",
     re.IGNORECASE | re.VERBOSE,
 )
 #: Pronouns of an appeal to the reader ("we need you"), counted per word.
@@ -217,7 +221,9 @@ def byline_names(line: str) -> list[str] | None:
     match = _BYLINE.match(line.strip())
     if match is None:
         return None
-    names = [n.strip(" .") for n in _NAME_SPLIT.split(match.group("names")) if n.strip(" .")]
+    # "Par Benoît Vitkine (Moscou, correspondant)": the role in brackets is not a name.
+    given = re.sub(r"\s*\([^()]*\)\s*$", "", match.group("names"))
+    names = [n.strip(" .") for n in _NAME_SPLIT.split(given) if n.strip(" .")]
     if not names or any(len(words(n)) > 4 or not n[0].isupper() for n in names):
         return None
     return names
@@ -257,7 +263,7 @@ def is_dateline(line: str) -> bool:
     """A line that is only a date or time stamp ("28 September 2022", "03.10.2022, 18.03 Uhr",
     "Publié le 29 septembre 2022 à 06h00", "2 hours ago", "3 min read"): a day and month, a
     numeric date or a time, and at most two other words of four or more letters."""
-    if len(line) > 60 or ends_sentence(line.rstrip(".")) and not line.endswith("."):
+    if len(line) > 90 or ends_sentence(line.rstrip(".")) and not line.endswith("."):
         return False
     if not _DATE_PART.search(line):
         return False

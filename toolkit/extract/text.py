@@ -1,9 +1,15 @@
 """Plain-text page captures (the seeds): a page is split into lines and blocks (runs of non-blank
 lines), chrome is marked from repetition (within the page, as runs, across the publisher's
-corpus), vocabulary and an optional profile, and articles are found from shape and position:
-a headline is a lone headline-shaped line followed by prose and not preceded by prose; the block
-just above it may hold the image caption and the section label; the first paragraph after it is
-the standfirst, the rest the body. A listing page yields one teaser per headline.
+corpus), vocabulary, line shapes (datelines, photo credits, comment and paywall headers, links
+listed under a "Read also" label) and an optional profile, and articles are found from shape,
+position and structure: a headline is a lone headline-shaped line followed by a standfirst or
+prose and not preceded by prose, whose text up to the next headline holds a full paragraph, or
+which repeats the structure of other teasers of a listing (the same label or date shape above,
+the same "Read more" after); a short kicker above a headline and the standfirst or caption below
+it are not headlines. The block just above a headline may hold the image caption and the section
+label; the first paragraph after it (before any byline, date or photo) is the standfirst, the
+rest, up to a comment section or paywall, the body. A listing page yields one teaser per
+headline.
 """
 
 from __future__ import annotations
@@ -137,6 +143,14 @@ def mark_chrome(page: Page, profile: Profile, context: ExtractContext, publisher
         elif context.is_corpus_chrome(publisher, line.text):
             line.chrome = "corpus"
     _mark_related(lines)
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        # The title of an appeal box ("Magic that only works with you" / "We know you are
+        # tired of ... Support us") is part of the appeal.
+        if (line.chrome is None and line.names is None and nxt.chrome == "appeal"
+                and nxt.block in (line.block, line.block + 1) and not bp.is_prose(line.text)
+                and not has_credit(line.text)
+                and bp.is_headline_shaped(line.text) and bp.is_prose(nxt.text)):
+            line.chrome = "appeal"
 
 
 def _mark_related(lines: list[Line]) -> None:
@@ -169,7 +183,7 @@ def _first_text(page: Page, index: int) -> Line | None:
     for block in page.blocks[index + 1:]:
         for ln in block:
             if ln.strong_chrome or ln.names is not None or (
-                    ln.chrome is None and bp.is_bare_name(ln.text)):
+                    ln.chrome is None and (bp.is_bare_name(ln.text) or has_credit(ln.text))):
                 continue
             # A repeated line (a section label above the next teaser) ends the search.
             return ln if ln.chrome is None else None
@@ -256,6 +270,8 @@ def find_headlines(page: Page) -> list[int]:
         first = _first_text(page, index)
         if first is None or not bp.is_standfirst(first.text):
             continue
+        if bp.is_label_shaped(line.text) and bp.is_headline_shaped(first.text):
+            continue  # a kicker ("Guerre en Ukraine") right above the headline
         below.add(first.block)
         shaped.append(index)
         above = index - 1
