@@ -32,8 +32,9 @@ def _sentence(rng: random.Random) -> str:
 
 
 def valid_record(rng: random.Random, n: int) -> dict[str, object]:
-    paragraphs = ["Ünïcode “quotes” — " + " ".join(_sentence(rng) for _ in range(5))
-                  for _ in range(3)]
+    paragraphs = [
+        "Ünïcode “quotes” — " + " ".join(_sentence(rng) for _ in range(5)) for _ in range(3)
+    ]
     body = "\n\n".join(paragraphs)
     while len(body) < 2100:
         body += " " + _sentence(rng)
@@ -58,6 +59,7 @@ def _drop(field: str) -> object:
     def mutate(r: dict[str, object]) -> bytes:
         r.pop(field, None)
         return json.dumps(r).encode()
+
     return mutate
 
 
@@ -65,21 +67,35 @@ def _set(field: str, value: object) -> object:
     def mutate(r: dict[str, object]) -> bytes:
         r[field] = value
         return json.dumps(r).encode()
+
     return mutate
 
 
 #: Every kind of invalid line, applied in turn to a valid record (or replacing it).
 MUTATIONS = [
-    _drop("title"), _drop("body"), _drop("language"), _drop("kind"),
-    _set("title", ""), _set("body", 42), _set("language", "english"), _set("kind", "blog"),
-    _set("url", "not a uri"), _set("published", "2022-02-30"),
-    _set("published", "2022-09-27T08:30:00"), _set("retrieved_at", "yesterday"),
-    _set("authors", "A. Writer"), _set("section", 7), _set("tags", ["x"]),
-    lambda r: json.dumps(r).encode()[:-20],                       # json.syntax
+    _drop("title"),
+    _drop("body"),
+    _drop("language"),
+    _drop("kind"),
+    _set("title", ""),
+    _set("body", 42),
+    _set("language", "english"),
+    _set("kind", "blog"),
+    _set("url", "not a uri"),
+    _set("published", "2022-02-30"),
+    _set("published", "2022-09-27T08:30:00"),
+    _set("retrieved_at", "yesterday"),
+    _set("authors", "A. Writer"),
+    _set("section", 7),
+    _set("tags", ["x"]),
+    lambda r: json.dumps(r).encode()[:-20],  # json.syntax
     lambda r: json.dumps(r).encode().replace(b'"kind"', b'"x": NaN, "kind"'),
     lambda r: json.dumps(r).encode().replace(b'"kind"', b'"title": "again", "kind"'),
-    lambda r: json.dumps(r).encode().replace(b"Author", b"Auth\xffor", 1) if r["authors"]
-    else b"\xff" + json.dumps(r).encode(),
+    lambda r: (
+        json.dumps(r).encode().replace(b"Author", b"Auth\xffor", 1)
+        if r["authors"]
+        else b"\xff" + json.dumps(r).encode()
+    ),
     lambda r: b"[1, 2, 3]",
     "duplicate",
 ]

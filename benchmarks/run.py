@@ -120,10 +120,21 @@ def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, 
             from toolkit.manifest import sha256_file
 
             digest = sha256_file(path)
-            (raw / "sources.jsonl").write_text(json.dumps({
-                "path": "submissions.jsonl", "sha256": digest, "format": "jsonl",
-                "publisher": "Example News", "url": None, "retrieved_at": None,
-                "language": "en", "license": None}) + "\n")
+            (raw / "sources.jsonl").write_text(
+                json.dumps(
+                    {
+                        "path": "submissions.jsonl",
+                        "sha256": digest,
+                        "format": "jsonl",
+                        "publisher": "Example News",
+                        "url": None,
+                        "retrieved_at": None,
+                        "language": "en",
+                        "license": None,
+                    }
+                )
+                + "\n"
+            )
             start = time.perf_counter()
             build_release(raw, Path(tmp) / "dist", workers=workers)
         records = sum(1 for _ in path.open("rb"))
@@ -134,14 +145,29 @@ def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, 
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     pool = workers if method in ("dtk-validate", "dtk-build") and workers > 1 else 0
-    return {"records": records, "seconds": seconds, "note": note, "extrapolated": extrapolated,
-            "rss_mb": (own + pool * children) / 1024}
+    return {
+        "records": records,
+        "seconds": seconds,
+        "note": note,
+        "extrapolated": extrapolated,
+        "rss_mb": (own + pool * children) / 1024,
+    }
 
 
 def measure(method: str, path: Path, sample: int = 5000, workers: int = 1) -> dict[str, object]:
     """Run one method in a fresh interpreter and return its figures (or the error)."""
-    command = [sys.executable, __file__, "--child", method, "--file", str(path),
-               "--sample", str(sample), "--workers", str(workers)]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        method,
+        "--file",
+        str(path),
+        "--sample",
+        str(sample),
+        "--workers",
+        str(workers),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1][:90]}
@@ -151,8 +177,10 @@ def measure(method: str, path: Path, sample: int = 5000, workers: int = 1) -> di
 def _table(rows: list[tuple[str, dict[str, object]]], size_mb: float, total: int) -> str:
     base = next((r for name, r in rows if name == "jsonschema loop" and "error" not in r), None)
     base_rate = base["records"] / base["seconds"] if base else None  # type: ignore[operator]
-    out = ["| method | rec/s | MB/s | peak RSS MB | vs jsonschema loop | note |",
-           "|---|---:|---:|---:|---:|---|"]
+    out = [
+        "| method | rec/s | MB/s | peak RSS MB | vs jsonschema loop | note |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     for name, r in rows:
         if "error" in r:
             out.append(f"| {name} | – | – | – | – | failed: {r['error']} |")
@@ -160,8 +188,9 @@ def _table(rows: list[tuple[str, dict[str, object]]], size_mb: float, total: int
         rate = r["records"] / r["seconds"]  # type: ignore[operator]
         mbps = rate * size_mb / total
         ratio = f"{rate / base_rate:.1f}×" if base_rate else "–"
-        out.append(f"| {name} | {rate:,.0f} | {mbps:,.1f} | {r['rss_mb']:,.0f} | {ratio} | "
-                   f"{r['note']} |")
+        out.append(
+            f"| {name} | {rate:,.0f} | {mbps:,.1f} | {r['rss_mb']:,.0f} | {ratio} | {r['note']} |"
+        )
     return "\n".join(out)
 
 
@@ -171,8 +200,12 @@ def main() -> None:
     parser.add_argument("--invalid", type=float, default=0.01)
     parser.add_argument("--sample", type=int, default=5000)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "dtk-bench")
-    parser.add_argument("--flatness", type=int, default=0,
-                        help="also validate this many records and compare peak RSS")
+    parser.add_argument(
+        "--flatness",
+        type=int,
+        default=0,
+        help="also validate this many records and compare peak RSS",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
@@ -189,8 +222,14 @@ def main() -> None:
         if not path.exists():
             generate(path, args.records, fraction, seed=7)
     size_mb = dirty.stat().st_size / 1e6
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
-                .splitlines() if line.startswith("model name")), "unknown")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown",
+    )
     print(f"machine: nproc={os.cpu_count()}, {cpu}; python {sys.version.split()[0]}")
     print(f"file: {args.records:,} records, {size_mb:,.0f} MB, {args.invalid:.0%} invalid\n")
     rows = [
@@ -217,9 +256,11 @@ def main() -> None:
             generate(big, args.flatness, args.invalid, seed=7)
         small = measure("dtk-validate", dirty, workers=2)
         large = measure("dtk-validate", big, workers=2)
-        print(f"\nmemory flatness (2 workers): {args.records:,} records "
-              f"{small.get('rss_mb', 0):,.0f} MB, {args.flatness:,} records "
-              f"{large.get('rss_mb', 0):,.0f} MB peak RSS")
+        print(
+            f"\nmemory flatness (2 workers): {args.records:,} records "
+            f"{small.get('rss_mb', 0):,.0f} MB, {args.flatness:,} records "
+            f"{large.get('rss_mb', 0):,.0f} MB peak RSS"
+        )
 
 
 if __name__ == "__main__":

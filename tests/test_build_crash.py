@@ -59,4 +59,5 @@ def test_killed_builds_leave_the_old_release_intact(raw_copy, tmp_path):
         pytest.skip("the build finished before any kill; machine too fast for this corpus")
     summary = build_release(raw_copy, out)
     assert summary.counts["released"] > before_count
-    assert not list(tmp_path.glob("dist.tmp-*")) and not list(tmp_path.glob("dist.old-*"))
+    assert not list(tmp_path.glob("dist.tmp-*"))
+    assert not list(tmp_path.glob("dist.old-*"))

@@ -45,8 +45,9 @@ def test_unlisted_file_needs_a_publisher(tmp_path):
     result = invoke("extract", str(tmp_path / "page.txt"))
     assert result.exit_code == 2
     assert "pass --publisher NAME" in result.stderr
-    result = invoke("extract", str(tmp_path / "page.txt"), "--publisher", "Mother Jones",
-                    "--language", "en")
+    result = invoke(
+        "extract", str(tmp_path / "page.txt"), "--publisher", "Mother Jones", "--language", "en"
+    )
     assert result.exit_code == 0
     [record] = [json.loads(line) for line in result.stdout.splitlines()]
     assert (record["publisher"], record["language"]) == ("Mother Jones", "en")

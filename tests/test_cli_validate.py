@@ -107,14 +107,20 @@ def test_record_already_released_is_reported(tmp_path, run_dtk):
 
     other = dict(GOOD, title="Not released yet")
     dist = _release(tmp_path / "dist", [record_id(GOOD), "0123456789abcdef"])
-    path = write_lines(tmp_path / "new.jsonl", [json.dumps(other).encode() + b"\n",
-                                                json.dumps(GOOD).encode() + b"\n",
-                                                json.dumps(GOOD).encode() + b"\n"])
+    path = write_lines(
+        tmp_path / "new.jsonl",
+        [
+            json.dumps(other).encode() + b"\n",
+            json.dumps(GOOD).encode() + b"\n",
+            json.dumps(GOOD).encode() + b"\n",
+        ],
+    )
     result = run_dtk("validate", str(path), "--format", "json", "--dist", str(dist))
     assert result.exit_code == 1
     report = json.loads(result.output)
     assert [(e["line"], e["rule"]) for e in report["errors"]] == [
-        (2, "record.exists"), (3, "record.exists"),
+        (2, "record.exists"),
+        (3, "record.exists"),
     ]
     assert report == validate_paths([path], dist=dist).to_dict()
     assert validate_paths([path], dist=tmp_path / "nothing").valid is False  # in-file duplicate
@@ -142,8 +148,9 @@ def test_duplicates_across_files_name_the_first_file(tmp_path, run_dtk):
 
 
 def test_max_errors_says_the_run_was_cut_short(tmp_path, run_dtk):
-    lines = [json.dumps(dict(GOOD, title=f"T{n}", language="xx-")).encode() + b"\n"
-             for n in range(10)]
+    lines = [
+        json.dumps(dict(GOOD, title=f"T{n}", language="xx-")).encode() + b"\n" for n in range(10)
+    ]
     path = write_lines(tmp_path / "many.jsonl", lines)
     result = run_dtk("validate", str(path), "--max-errors", "2", "--color", "never")
     assert result.exit_code == 1
@@ -153,11 +160,14 @@ def test_max_errors_says_the_run_was_cut_short(tmp_path, run_dtk):
     ]
 
 
-@pytest.mark.parametrize(("content", "strict", "code"), [
-    (b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\r\n\r\n", False, 0),
-    (b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\r\n\r\n", True, 1),
-    (b"\x00\x01\x02garbage\xff\n", False, 1),
-])
+@pytest.mark.parametrize(
+    ("content", "strict", "code"),
+    [
+        (b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\r\n\r\n", False, 0),
+        (b"\xef\xbb\xbf" + json.dumps(GOOD).encode() + b"\r\n\r\n", True, 1),
+        (b"\x00\x01\x02garbage\xff\n", False, 1),
+    ],
+)
 def test_exit_codes(tmp_path, run_dtk, content, strict, code):
     path = write_lines(tmp_path / "x.jsonl", [content])
     result = run_dtk("validate", str(path), *(["--strict"] if strict else []))

@@ -21,18 +21,22 @@ FORMATS = ("date", "date-time", "uri")
 #: Whole files we do not run, and why.
 SKIPPED_FILES = {
     "refRemote.json": "remote $refs: the toolkit never fetches remote schemas (offline registry), "
-                      "and the suite's remotes/ folder is not shipped here",
+    "and the suite's remotes/ folder is not shipped here",
     "vocabulary.json": "custom metaschemas with $vocabulary, loaded from remotes; our schemas use "
-                       "the standard 2020-12 metaschema only",
+    "the standard 2020-12 metaschema only",
     "format.json": "checks that format is an annotation only; the toolkit deliberately asserts "
-                   "formats (the date, date-time and uri checks are run from optional/format)",
+    "formats (the date, date-time and uri checks are run from optional/format)",
 }
 #: Groups we do not run, by (file, description), and why.
 SKIPPED_GROUPS = {
-    ("pattern.json", "pattern with Unicode property escape requires unicode mode"):
-        "reference engine: Python's re has no \\p{...}; our patterns do not use it",
-    ("patternProperties.json", "patternProperties with Unicode property escape"):
-        "reference engine: Python's re has no \\p{...}; our patterns do not use it",
+    (
+        "pattern.json",
+        "pattern with Unicode property escape requires unicode mode",
+    ): "reference engine: Python's re has no \\p{...}; our patterns do not use it",
+    (
+        "patternProperties.json",
+        "patternProperties with Unicode property escape",
+    ): "reference engine: Python's re has no \\p{...}; our patterns do not use it",
 }
 #: Groups whose schema refers to the suite's remotes (http://localhost:1234/...).
 REMOTE = "localhost:1234"
@@ -43,8 +47,9 @@ ENGINES = {"fast": fast_validator, "reference": reference_validator}
 def _cases() -> list[Any]:
     if not SUITE.is_dir():
         return [pytest.param(None, None, None, marks=pytest.mark.skip(reason=f"no {SUITE}"))]
-    files = sorted(SUITE.glob("*.json")) + [SUITE / "optional" / "format" / f"{name}.json"
-                                            for name in FORMATS]
+    files = sorted(SUITE.glob("*.json")) + [
+        SUITE / "optional" / "format" / f"{name}.json" for name in FORMATS
+    ]
     params = []
     for path in files:
         name = path.name if path.parent == SUITE else f"optional/format/{path.name}"
@@ -60,16 +65,22 @@ def _cases() -> list[Any]:
                 engine_marks = list(group_marks)
                 if reason and (engine == "reference" or "reference" not in reason):
                     engine_marks.append(pytest.mark.skip(reason=reason))
-                params.append(pytest.param(engine, group, name, marks=engine_marks,
-                                           id=f"{engine}-{name}-{index}"))
+                params.append(
+                    pytest.param(
+                        engine, group, name, marks=engine_marks, id=f"{engine}-{name}-{index}"
+                    )
+                )
     return params
 
 
 @pytest.mark.parametrize(("engine", "group", "file"), _cases())
 def test_suite_group(engine: str, group: dict[str, Any], file: str) -> None:
     validator = ENGINES[engine](group["schema"], SchemaSet(Path("."), {}, {}))
-    wrong = [test["description"] for test in group["tests"]
-             if validator.is_valid(test["data"]) != test["valid"]]
+    wrong = [
+        test["description"]
+        for test in group["tests"]
+        if validator.is_valid(test["data"]) != test["valid"]
+    ]
     assert wrong == [], f"{file}: {group['description']}"
 
 
@@ -104,6 +115,7 @@ def test_keywords_our_schemas_use_are_covered() -> None:
     annotations = {"description", "title", "examples", "default"}
     suite_files = {p.stem for p in SUITE.glob("*.json")} | {"$ref", "$defs", "format"}
     suite_files |= {"ref", "defs"}
-    missing = {k for k in used - annotations
-               if k not in suite_files and k.lstrip("$") not in suite_files}
+    missing = {
+        k for k in used - annotations if k not in suite_files and k.lstrip("$") not in suite_files
+    }
     assert missing == set()

@@ -24,8 +24,7 @@ def guide_files(text: str) -> dict[str, str]:
     return {m["path"]: m["body"] for m in FILE_BLOCK.finditer(text)}
 
 
-def run_in(folder: Path, files: dict[str, str], command: str,
-           run: Callable[..., Result]) -> Result:
+def run_in(folder: Path, files: dict[str, str], command: str, run: Callable[..., Result]) -> Result:
     for path, body in files.items():
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -41,15 +40,16 @@ def test_guide_has_examples() -> None:
 
 @pytest.mark.parametrize("index", range(len(CONSOLE_BLOCK.findall(GUIDE.read_text("utf-8")))))
 def test_pasted_output_matches_the_command(
-        index: int, tmp_path: Path, run_dtk: Callable[..., Result],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    index: int, tmp_path: Path, run_dtk: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = GUIDE.read_text(encoding="utf-8")
     block = list(CONSOLE_BLOCK.finditer(text))[index]
     monkeypatch.chdir(tmp_path)
     result = run_in(tmp_path, guide_files(text), block["command"], run_dtk)
     assert result.output == block["output"], (
         f"CONTRIBUTING.md: `{block['command']}` prints something else now; "
-        "run `python tests/test_contributing.py` to update the guide")
+        "run `python tests/test_contributing.py` to update the guide"
+    )
 
 
 def update_guide() -> None:
@@ -67,8 +67,12 @@ def update_guide() -> None:
             cwd = os.getcwd()
             os.chdir(folder)
             try:
-                result = run_in(Path(folder), files, match["command"],
-                                lambda *a: CliRunner().invoke(main, list(a)))
+                result = run_in(
+                    Path(folder),
+                    files,
+                    match["command"],
+                    lambda *a: CliRunner().invoke(main, list(a)),
+                )
             finally:
                 os.chdir(cwd)
         return f"```console\n$ {match['command']}\n{result.output}```\n"

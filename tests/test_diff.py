@@ -29,19 +29,44 @@ from toolkit.split import split_of
 from toolkit.writers import SplitWriter
 
 
-def make_record(title: str, body: str = "Body text.", *, publisher: str = "Worldcrunch",
-                source_file: str = "a.jsonl", line: int = 1, **fields: Any) -> dict[str, Any]:
+def make_record(
+    title: str,
+    body: str = "Body text.",
+    *,
+    publisher: str = "Worldcrunch",
+    source_file: str = "a.jsonl",
+    line: int = 1,
+    **fields: Any,
+) -> dict[str, Any]:
     """A complete article record whose provenance points at ``source_file:line``."""
     record: dict[str, Any] = {
-        "id": content_id(title, body), "title": title, "body": body, "publisher": publisher,
-        "language": "en", "url": None, "published": None, "section": None, "dek": None,
-        "image_caption": None, "authors": [], "kind": "article", "retrieved_at": None,
+        "id": content_id(title, body),
+        "title": title,
+        "body": body,
+        "publisher": publisher,
+        "language": "en",
+        "url": None,
+        "published": None,
+        "section": None,
+        "dek": None,
+        "image_caption": None,
+        "authors": [],
+        "kind": "article",
+        "retrieved_at": None,
         "license": None,
         "provenance": {
-            "source_file": source_file, "source_sha256": "0" * 64, "source_url": None,
-            "span": {"start_line": line, "end_line": line,
-                     "byte_offset": None, "byte_length": None},
-            "extractor": "jsonl@1.0.0", "retrieved_at": None, "license": None,
+            "source_file": source_file,
+            "source_sha256": "0" * 64,
+            "source_url": None,
+            "span": {
+                "start_line": line,
+                "end_line": line,
+                "byte_offset": None,
+                "byte_length": None,
+            },
+            "extractor": "jsonl@1.0.0",
+            "retrieved_at": None,
+            "license": None,
             "toolkit_version": "0.1.0",
         },
     }
@@ -49,8 +74,13 @@ def make_record(title: str, body: str = "Body text.", *, publisher: str = "World
     return record
 
 
-def write_release(out: Path, splits: dict[str, list[dict[str, Any]]], *, version: str = "1.0.0",
-                  schema: pa.Schema | None = None) -> Path:
+def write_release(
+    out: Path,
+    splits: dict[str, list[dict[str, Any]]],
+    *,
+    version: str = "1.0.0",
+    schema: pa.Schema | None = None,
+) -> Path:
     """A minimal release folder: Parquet shards per split and a manifest.json naming them."""
     schema = schema or arrow_schema("article")
     out.mkdir(parents=True)
@@ -60,8 +90,10 @@ def write_release(out: Path, splits: dict[str, list[dict[str, Any]]], *, version
         if records:
             writer.write(pa.Table.from_pylist(records, schema=schema))
         writer.close()
-        manifest_splits[name] = {"num_examples": len(records),
-                                 "files": [p.relative_to(out).as_posix() for p in writer.paths]}
+        manifest_splits[name] = {
+            "num_examples": len(records),
+            "files": [p.relative_to(out).as_posix() for p in writer.paths],
+        }
     manifest = {"name": "test", "version": version, "splits": manifest_splits}
     (out / "manifest.json").write_bytes(orjson.dumps(manifest))
     return out
@@ -74,22 +106,40 @@ def write_raw(raw: Path, files: dict[str, list[dict[str, Any]]]) -> Path:
     for name, records in files.items():
         data = b"".join(orjson.dumps(r) + b"\n" for r in records)
         (raw / name).write_bytes(data)
-        entries.append({"path": name, "sha256": hashlib.sha256(data).hexdigest(),
-                        "format": "jsonl", "publisher": records[0]["publisher"], "url": None,
-                        "retrieved_at": None, "language": "en", "license": None})
+        entries.append(
+            {
+                "path": name,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "format": "jsonl",
+                "publisher": records[0]["publisher"],
+                "url": None,
+                "retrieved_at": None,
+                "language": "en",
+                "license": None,
+            }
+        )
     (raw / "sources.jsonl").write_bytes(b"".join(orjson.dumps(e) + b"\n" for e in entries))
     return raw
 
 
 def submission(title: str, body: str, publisher: str = "Worldcrunch") -> dict[str, Any]:
-    return {"title": title, "body": body, "publisher": publisher, "language": "en",
-            "kind": "article"}
+    return {
+        "title": title,
+        "body": body,
+        "publisher": publisher,
+        "language": "en",
+        "kind": "article",
+    }
 
 
 def build(raw: Path, out: Path, version: str) -> Path:
     """``dtk build`` of ``raw`` into ``out`` under dataset ``version``."""
-    build_release(raw, out, config=DatasetConfig(name="test", version=version),
-                  card_path=out.parent / f"{out.name}.card.md")
+    build_release(
+        raw,
+        out,
+        config=DatasetConfig(name="test", version=version),
+        card_path=out.parent / f"{out.name}.card.md",
+    )
     return out
 
 
@@ -97,8 +147,11 @@ RATIOS = DatasetConfig().split_ratios
 SUBMISSIONS = [
     submission("Reservists queue at the border", "Men of fighting age left by car and on foot."),
     submission("Kremlin announces partial mobilization", "Three hundred thousand reservists."),
-    submission("Flights out of Moscow sell out", "One-way tickets to Yerevan and Istanbul.",
-               publisher="Mother Jones"),
+    submission(
+        "Flights out of Moscow sell out",
+        "One-way tickets to Yerevan and Istanbul.",
+        publisher="Mother Jones",
+    ),
 ]
 NEW_FILE = [
     submission("Recruitment offices set on fire", "Arson attacks were reported in regions."),
@@ -116,10 +169,14 @@ def test_identical_releases(tmp_path: Path) -> None:
     new = write_release(tmp_path / "new", {"train": [A, B], "test": [C]})
     diff = diff_releases(old, new)
     assert diff.identical
-    assert diff.splits == {"train": {"old": 2, "new": 2, "change": 0},
-                           "test": {"old": 1, "new": 1, "change": 0}}
-    assert diff.publishers == {"Mother Jones": {"old": 1, "new": 1, "change": 0},
-                               "Worldcrunch": {"old": 2, "new": 2, "change": 0}}
+    assert diff.splits == {
+        "train": {"old": 2, "new": 2, "change": 0},
+        "test": {"old": 1, "new": 1, "change": 0},
+    }
+    assert diff.publishers == {
+        "Mother Jones": {"old": 1, "new": 1, "change": 0},
+        "Worldcrunch": {"old": 2, "new": 2, "change": 0},
+    }
     assert diff.to_dict()["required_bump"] == "none"
 
 
@@ -142,8 +199,20 @@ def test_same_id_changed_fields_and_provenance_only(tmp_path: Path) -> None:
     old = write_release(tmp_path / "old", {"train": [A, B]})
     new = write_release(tmp_path / "new", {"train": [a2, b2]})
     diff = diff_releases(old, new)
-    assert diff.changed == [RecordChange(A["id"], A["id"], "train", "train", "Worldcrunch",
-                                         "a.jsonl", 1, "id", ["section", "authors"], [])]
+    assert diff.changed == [
+        RecordChange(
+            A["id"],
+            A["id"],
+            "train",
+            "train",
+            "Worldcrunch",
+            "a.jsonl",
+            1,
+            "id",
+            ["section", "authors"],
+            [],
+        )
+    ]
     assert diff.provenance_only == 1
     assert diff.provenance_fields == {"provenance.source_sha256": 1}
     assert diff.to_dict()["required_bump"] == "patch"
@@ -155,8 +224,20 @@ def test_edited_record_matched_by_provenance(tmp_path: Path) -> None:
     new = write_release(tmp_path / "new", {"train": [edited, B]})
     diff = diff_releases(old, new)
     assert (diff.added, diff.removed) == ([], [])
-    assert diff.changed == [RecordChange(A["id"], edited["id"], "train", "train", "Worldcrunch",
-                                         "a.jsonl", 1, "provenance", ["body"], [])]
+    assert diff.changed == [
+        RecordChange(
+            A["id"],
+            edited["id"],
+            "train",
+            "train",
+            "Worldcrunch",
+            "a.jsonl",
+            1,
+            "provenance",
+            ["body"],
+            [],
+        )
+    ]
 
 
 def test_edit_that_changes_the_span_end_is_matched_by_first_line(tmp_path: Path) -> None:
@@ -226,11 +307,14 @@ def test_cli_missing_release_exits_2(tmp_path: Path, run_dtk: Any) -> None:
 
 
 def test_diff_of_two_builds_reports_exactly_the_added_file_and_the_edit(
-        tmp_path: Path, run_dtk: Any) -> None:
+    tmp_path: Path, run_dtk: Any
+) -> None:
     build(write_raw(tmp_path / "raw", {"a.jsonl": SUBMISSIONS}), tmp_path / "v1", "1.0.0")
     edited = [*SUBMISSIONS]
-    edited[1] = submission("Kremlin announces partial mobilization",
-                           "Three hundred thousand reservists will be called up.")
+    edited[1] = submission(
+        "Kremlin announces partial mobilization",
+        "Three hundred thousand reservists will be called up.",
+    )
     raw2 = write_raw(tmp_path / "raw2", {"a.jsonl": edited, "b.jsonl": NEW_FILE})
     build(raw2, tmp_path / "v2", "1.1.0")
 
@@ -242,15 +326,28 @@ def test_diff_of_two_builds_reports_exactly_the_added_file_and_the_edit(
         RecordRef(ids[4], split_of(ids[4], RATIOS), "Worldcrunch", "b.jsonl", 2),
     ]
     assert diff.removed == []
-    assert diff.changed == [RecordChange(
-        old_id, new_id, split_of(old_id, RATIOS), split_of(new_id, RATIOS), "Worldcrunch",
-        "a.jsonl", 2, "provenance", ["body"], ["provenance.source_sha256"])]
+    assert diff.changed == [
+        RecordChange(
+            old_id,
+            new_id,
+            split_of(old_id, RATIOS),
+            split_of(new_id, RATIOS),
+            "Worldcrunch",
+            "a.jsonl",
+            2,
+            "provenance",
+            ["body"],
+            ["provenance.source_sha256"],
+        )
+    ]
     assert diff.moved == []
     assert diff.schema == []
     # Editing a.jsonl re-hashed it: its two untouched records differ only in provenance.
     assert (diff.provenance_only, diff.provenance_fields) == (2, {"provenance.source_sha256": 2})
-    assert diff.publishers == {"Mother Jones": {"old": 1, "new": 1, "change": 0},
-                               "Worldcrunch": {"old": 2, "new": 4, "change": 2}}
+    assert diff.publishers == {
+        "Mother Jones": {"old": 1, "new": 1, "change": 0},
+        "Worldcrunch": {"old": 2, "new": 4, "change": 2},
+    }
 
     result = run_dtk("diff", str(tmp_path / "v1"), str(tmp_path / "v2"), "--format", "json")
     assert result.exit_code == 0
@@ -258,8 +355,7 @@ def test_diff_of_two_builds_reports_exactly_the_added_file_and_the_edit(
     text = run_dtk("diff", str(tmp_path / "v1"), str(tmp_path / "v2"), "--exit-code")
     assert text.exit_code == 1
     assert text.output.splitlines()[2:4] == [
-        "records: 2 added, 0 removed, 1 changed, 0 moved split; "
-        "2 with provenance-only changes",
+        "records: 2 added, 0 removed, 1 changed, 0 moved split; 2 with provenance-only changes",
         "schema: 0 changes",
     ]
     assert f"  ~ {old_id} -> {new_id}" in text.output
@@ -269,7 +365,8 @@ def test_markdown_without_heading_for_a_template_that_has_one(tmp_path: Path) ->
     old = write_release(tmp_path / "old", {"train": [A]})
     new = write_release(tmp_path / "new", {"train": [A]}, version="1.0.1")
     assert render_changes_markdown(diff_releases(old, new), heading=False) == (
-        "Since version 1.0.0:\n\nNo changes to the records or the schema since 1.0.0.\n")
+        "Since version 1.0.0:\n\nNo changes to the records or the schema since 1.0.0.\n"
+    )
 
 
 def test_cli_format_choices_are_the_renderers() -> None:

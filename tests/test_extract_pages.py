@@ -47,9 +47,18 @@ def validator():
 
 
 def entry_for(raw: Path, name: str, fmt: str, url: str | None = None) -> SourceEntry:
-    return SourceEntry(path=name, sha256=sha256_file(raw / name), format=fmt,
-                       publisher="Example News", url=url, retrieved_at="2022-09-28T10:00:00Z",
-                       language="en", license="CC BY 4.0", profile=None, line=1)
+    return SourceEntry(
+        path=name,
+        sha256=sha256_file(raw / name),
+        format=fmt,
+        publisher="Example News",
+        url=url,
+        retrieved_at="2022-09-28T10:00:00Z",
+        language="en",
+        license="CC BY 4.0",
+        profile=None,
+        line=1,
+    )
 
 
 def run(raw: Path, entry: SourceEntry) -> list[dict | Issue]:
@@ -62,8 +71,12 @@ def test_registry_covers_every_manifest_format():
 
 def test_html_article(tmp_path):
     (tmp_path / "page.html").write_bytes(ARTICLE_HTML)
-    [record] = run(tmp_path, entry_for(tmp_path, "page.html", "html",
-                                       "https://news.example.org/2022/09/27/border-queue"))
+    [record] = run(
+        tmp_path,
+        entry_for(
+            tmp_path, "page.html", "html", "https://news.example.org/2022/09/27/border-queue"
+        ),
+    )
     assert validator().is_valid(record)
     assert record["title"] == "Thousands Queue At Georgian Border To Escape The Draft"
     assert record["body"].split("\n\n") == PARAGRAPHS
@@ -74,11 +87,15 @@ def test_html_article(tmp_path):
     assert "newsletter" not in record["body"]
 
 
-@pytest.mark.parametrize(("data", "rule"), [
-    (b"", "extract.no-article"),
-    (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "extract.no-article"),
-    (b"\x00\x01\x02\x03binary\xff\xfe" * 20, "extract.unreadable"),
-], ids=["empty", "no-article", "binary"])
+@pytest.mark.parametrize(
+    ("data", "rule"),
+    [
+        (b"", "extract.no-article"),
+        (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "extract.no-article"),
+        (b"\x00\x01\x02\x03binary\xff\xfe" * 20, "extract.unreadable"),
+    ],
+    ids=["empty", "no-article", "binary"],
+)
 def test_bad_html_is_one_issue(tmp_path, data, rule):
     (tmp_path / "p.html").write_bytes(data)
     items = run(tmp_path, entry_for(tmp_path, "p.html", "html"))
@@ -97,21 +114,27 @@ def write_warc(path: Path, *, gzip: bool = True, truncate: int = 0) -> list[int]
         ("https://news.example.org/a", "response", "text/html; charset=utf-8", ARTICLE_HTML),
         ("https://news.example.org/a.png", "response", "image/png", b"\x89PNG\r\n\x1a\n0000"),
         ("https://news.example.org/a", "request", None, b""),
-        ("https://news.example.org/b", "response", "text/html", ARTICLE_HTML.replace(
-            b"Thousands Queue", b"Hundreds Queue")),
+        (
+            "https://news.example.org/b",
+            "response",
+            "text/html",
+            ARTICLE_HTML.replace(b"Thousands Queue", b"Hundreds Queue"),
+        ),
     ]:
         offsets.append(buffer.tell())
         if kind == "request":
-            headers = StatusAndHeaders("GET /a HTTP/1.1", [("Host", "news.example.org")],
-                                       is_http_request=True)
+            headers = StatusAndHeaders(
+                "GET /a HTTP/1.1", [("Host", "news.example.org")], is_http_request=True
+            )
         else:
             headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
-        record = writer.create_warc_record(uri, kind, payload=io.BytesIO(payload),
-                                           http_headers=headers)
+        record = writer.create_warc_record(
+            uri, kind, payload=io.BytesIO(payload), http_headers=headers
+        )
         writer.write_record(record)
         record.raw_stream.close()  # warcio spools the payload; an unclosed spool warns
     data = buffer.getvalue()
-    path.write_bytes(data[:len(data) - truncate] if truncate else data)
+    path.write_bytes(data[: len(data) - truncate] if truncate else data)
     return offsets
 
 
@@ -130,11 +153,11 @@ def test_warc_html_records_become_articles(tmp_path, gzip):
     assert all(s["byte_length"] > 0 for s in spans)
     assert records[0]["provenance"]["source_url"] == "https://news.example.org/a"
     raw = (tmp_path / "crawl.warc").read_bytes()
-    first = raw[spans[0]["byte_offset"]:spans[0]["byte_offset"] + spans[0]["byte_length"]]
+    first = raw[spans[0]["byte_offset"] : spans[0]["byte_offset"] + spans[0]["byte_length"]]
     if not gzip:
         assert b"Upper Lars checkpoint" in first
         lines = raw.split(b"\n")
-        text = b"\n".join(lines[spans[0]["start_line"] - 1:spans[0]["end_line"]])
+        text = b"\n".join(lines[spans[0]["start_line"] - 1 : spans[0]["end_line"]])
         assert b"Thousands Queue" in text
         assert b"Upper Lars" in text
 
@@ -149,28 +172,42 @@ def test_truncated_gzip_is_reported_not_fatal(tmp_path):
     assert "cut short" in errors[0].message
 
 
-@pytest.mark.parametrize("data", [b"not a warc file at all\n\n", b"\x1f\x8b\x08garbage"],
-                         ids=["text", "bad-gzip"])
+@pytest.mark.parametrize(
+    "data", [b"not a warc file at all\n\n", b"\x1f\x8b\x08garbage"], ids=["text", "bad-gzip"]
+)
 def test_garbage_warc_is_an_issue(tmp_path, data):
     (tmp_path / "x.warc").write_bytes(data)
     items = run(tmp_path, entry_for(tmp_path, "x.warc", "warc"))
     assert [i.rule for i in items] == ["extract.unreadable"]
 
 
-SUBMISSION = {"title": "Thousands flee the draft", "body": "Men crossed into Georgia.",
-              "publisher": "Example News", "language": "en", "kind": "article"}
+SUBMISSION = {
+    "title": "Thousands flee the draft",
+    "body": "Men crossed into Georgia.",
+    "publisher": "Example News",
+    "language": "en",
+    "kind": "article",
+}
 
 
 def test_jsonl_submissions_get_id_and_provenance(tmp_path):
-    lines = [json.dumps(SUBMISSION), "{not json}", json.dumps([1, 2]),
-             json.dumps(dict(SUBMISSION, title=7, authors=["A. Writer"]))]
+    lines = [
+        json.dumps(SUBMISSION),
+        "{not json}",
+        json.dumps([1, 2]),
+        json.dumps(dict(SUBMISSION, title=7, authors=["A. Writer"])),
+    ]
     (tmp_path / "subs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     items = run(tmp_path, entry_for(tmp_path, "subs.jsonl", "jsonl"))
     assert [type(i).__name__ for i in items] == ["dict", "Issue", "Issue", "dict"]
     good, _, _, odd = items
     assert validator().is_valid(good)
-    assert good["provenance"]["span"] == {"start_line": 1, "end_line": 1, "byte_offset": None,
-                                          "byte_length": None}
+    assert good["provenance"]["span"] == {
+        "start_line": 1,
+        "end_line": 1,
+        "byte_offset": None,
+        "byte_length": None,
+    }
     assert (good["license"], good["url"], good["authors"]) == ("CC BY 4.0", None, [])
     assert odd["provenance"]["span"]["start_line"] == 4
     assert odd["authors"] == ["A. Writer"]

@@ -22,9 +22,18 @@ NAMES = {"text": "p.txt", "html": "p.html", "warc": "p.warc"}
 def extract(raw: Path, data: bytes, fmt: str) -> list[dict | Issue]:
     name = NAMES[fmt]
     (raw / name).write_bytes(data)
-    entry = SourceEntry(path=name, sha256=sha256_file(raw / name), format=fmt, publisher="X",
-                        url=None, retrieved_at=None, language="en", license=None, profile=None,
-                        line=1)
+    entry = SourceEntry(
+        path=name,
+        sha256=sha256_file(raw / name),
+        format=fmt,
+        publisher="X",
+        url=None,
+        retrieved_at=None,
+        language="en",
+        license=None,
+        profile=None,
+        line=1,
+    )
     return list(extract_source(raw, entry, prepare_context(raw, [entry])))
 
 
@@ -35,8 +44,9 @@ pages = st.one_of(
 )
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=pages, fmt=st.sampled_from(["text", "html", "warc"]))
 def test_any_bytes_give_issues_or_records(tmp_path, data, fmt):
     items = extract(tmp_path, data, fmt)

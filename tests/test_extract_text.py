@@ -44,8 +44,13 @@ def gold(path: str) -> dict:
 
 
 def leaked(records: list[dict], boilerplate: list[str]) -> list[tuple[str, str]]:
-    return [(field, line) for r in records for field in TEXT_FIELDS for line in boilerplate
-            if r[field] and line in r[field]]
+    return [
+        (field, line)
+        for r in records
+        for field in TEXT_FIELDS
+        for line in boilerplate
+        if r[field] and line in r[field]
+    ]
 
 
 @pytest.mark.parametrize("profile", ["worldcrunch", None], ids=["profile", "generic"])
@@ -106,7 +111,7 @@ def test_span_holds_title_and_body(path):
     lines = (RAW / path).read_text(encoding="utf-8").split("\n")
     for record in extract(path, None):
         span = record["provenance"]["span"]
-        text = "\n".join(lines[span["start_line"] - 1:span["end_line"]])
+        text = "\n".join(lines[span["start_line"] - 1 : span["end_line"]])
         assert record["title"] in text
         for paragraph in record["body"].split("\n\n"):
             assert paragraph in text
@@ -120,9 +125,18 @@ def test_extraction_is_deterministic():
 
 def page_entry(raw: Path, name: str, data: bytes, **fields: object) -> SourceEntry:
     (raw / name).write_bytes(data)
-    values = {"path": name, "sha256": sha256_file(raw / name), "format": "text",
-              "publisher": "Example", "url": None, "retrieved_at": None, "language": "en",
-              "license": None, "profile": None, "line": 1}
+    values = {
+        "path": name,
+        "sha256": sha256_file(raw / name),
+        "format": "text",
+        "publisher": "Example",
+        "url": None,
+        "retrieved_at": None,
+        "language": "en",
+        "license": None,
+        "profile": None,
+        "line": 1,
+    }
     values.update(fields)
     return SourceEntry(**values)
 
@@ -131,13 +145,17 @@ def run(raw: Path, entry: SourceEntry, others: list[SourceEntry] = ()) -> list[d
     return list(extract_source(raw, entry, prepare_context(raw, [entry, *others])))
 
 
-@pytest.mark.parametrize(("data", "rule"), [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "extract.unreadable"),
-    (b"Title Of A Story Here\n\nSome text caf\xe9 and more.\n", "extract.unreadable"),
-    (b"", "extract.no-article"),
-    (b"  \n\n\t\n", "extract.no-article"),
-    (b"Home\n\nSign up for our newsletter.\n\nShort line.\n", "extract.no-article"),
-], ids=["binary", "invalid-utf8", "empty", "blank", "no-article"])
+@pytest.mark.parametrize(
+    ("data", "rule"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "extract.unreadable"),
+        (b"Title Of A Story Here\n\nSome text caf\xe9 and more.\n", "extract.unreadable"),
+        (b"", "extract.no-article"),
+        (b"  \n\n\t\n", "extract.no-article"),
+        (b"Home\n\nSign up for our newsletter.\n\nShort line.\n", "extract.no-article"),
+    ],
+    ids=["binary", "invalid-utf8", "empty", "blank", "no-article"],
+)
 def test_bad_pages_give_one_issue(tmp_path, data, rule):
     items = run(tmp_path, page_entry(tmp_path, "page.txt", data))
     assert [type(i) for i in items] == [Issue]
@@ -177,8 +195,10 @@ STORY = (
 
 def test_lines_repeated_across_the_corpus_are_chrome(tmp_path):
     slogan = "Independent reporting from the region since 1999"
-    made = [page_entry(tmp_path, f"p{n}.txt", STORY.format(slogan=slogan, n=n).encode())
-            for n in range(3)]
+    made = [
+        page_entry(tmp_path, f"p{n}.txt", STORY.format(slogan=slogan, n=n).encode())
+        for n in range(3)
+    ]
     records = run(tmp_path, made[0], made[1:])
     assert [r["title"] for r in records] == ["Border 0 Queues Grow As Men Leave Russia"]
     assert slogan not in records[0]["body"]
@@ -187,14 +207,21 @@ def test_lines_repeated_across_the_corpus_are_chrome(tmp_path):
     assert slogan in alone[0]["body"]
 
 
-@pytest.mark.parametrize(("caption", "expected"), [
-    ("Russian soldiers ride through Aleppo, 2017Christian Werner",
-     ("Russian soldiers ride through Aleppo, 2017", "Christian Werner")),
-    ("Men queue at the border (Photo: Jane Doe)", ("Men queue at the border", "Jane Doe")),
-    ("Men queue at the border - Reuters", ("Men queue at the border", "Reuters")),
-    ("A rally at McDonald Square", ("A rally at McDonald Square", None)),
-    ("UK Prime Minister Liz Truss leaves 10 Downing Street on Sept. 7",
-     ("UK Prime Minister Liz Truss leaves 10 Downing Street on Sept. 7", None)),
-])
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        (
+            "Russian soldiers ride through Aleppo, 2017Christian Werner",
+            ("Russian soldiers ride through Aleppo, 2017", "Christian Werner"),
+        ),
+        ("Men queue at the border (Photo: Jane Doe)", ("Men queue at the border", "Jane Doe")),
+        ("Men queue at the border - Reuters", ("Men queue at the border", "Reuters")),
+        ("A rally at McDonald Square", ("A rally at McDonald Square", None)),
+        (
+            "UK Prime Minister Liz Truss leaves 10 Downing Street on Sept. 7",
+            ("UK Prime Minister Liz Truss leaves 10 Downing Street on Sept. 7", None),
+        ),
+    ],
+)
 def test_split_credit(caption, expected):
     assert split_credit(caption) == expected

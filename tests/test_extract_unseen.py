@@ -40,9 +40,18 @@ def expected(name: str) -> dict:
 
 def extract(name: str) -> list[dict | Issue]:
     want = expected(name)
-    entry = SourceEntry(path=f"{name}.txt", sha256=sha256_file(UNSEEN / f"{name}.txt"),
-                        format="text", publisher=want["publisher"], url=None, retrieved_at=None,
-                        language=want["language"], license=None, profile=None, line=1)
+    entry = SourceEntry(
+        path=f"{name}.txt",
+        sha256=sha256_file(UNSEEN / f"{name}.txt"),
+        format="text",
+        publisher=want["publisher"],
+        url=None,
+        retrieved_at=None,
+        language=want["language"],
+        license=None,
+        profile=None,
+        line=1,
+    )
     return list(extract_source(UNSEEN, entry, ExtractContext()))
 
 
@@ -70,20 +79,33 @@ def figures(name: str) -> tuple[int, int, int, int]:
 
 
 def params() -> list:
-    return [pytest.param(n, marks=pytest.mark.xfail(reason=XFAIL[n], strict=True))
-            if n in XFAIL else n for n in PAGES]
+    return [
+        pytest.param(n, marks=pytest.mark.xfail(reason=XFAIL[n], strict=True)) if n in XFAIL else n
+        for n in PAGES
+    ]
 
 
 def test_repeated_promos_are_not_teasers(tmp_path):
     """Two promo boxes share their structure ("Subscribe" after each) like teasers do, but a
     promo's repeated line is no evidence of a listing."""
-    box = ("Get our award-winning magazine\n\nSave big on a full year of investigations, ideas, "
-           "and insights.\n\nSubscribe\n\n")
+    box = (
+        "Get our award-winning magazine\n\nSave big on a full year of investigations, ideas, "
+        "and insights.\n\nSubscribe\n\n"
+    )
     page = tmp_path / "p.txt"
     page.write_text("Home\n\n" + box + "Menu\n\n" + box, encoding="utf-8")
-    entry = SourceEntry(path="p.txt", sha256=sha256_file(page), format="text", publisher="X",
-                        url=None, retrieved_at=None, language="en", license=None, profile=None,
-                        line=1)
+    entry = SourceEntry(
+        path="p.txt",
+        sha256=sha256_file(page),
+        format="text",
+        publisher="X",
+        url=None,
+        retrieved_at=None,
+        language="en",
+        license=None,
+        profile=None,
+        line=1,
+    )
     items = list(extract_source(tmp_path, entry, ExtractContext()))
     assert [type(i) for i in items] == [Issue]
 
@@ -108,11 +130,19 @@ def test_unseen_page(name):
             assert record["dek"] == article["dek"]
         assert paragraphs[0] == article["first_body_paragraph"]
         assert paragraphs[-1] == article["last_body_paragraph"]
-    chrome = [(r["title"], line) for r in records for line in want["chrome_lines"]
-              if leaked(r, line, TEXT_FIELDS)]
+    chrome = [
+        (r["title"], line)
+        for r in records
+        for line in want["chrome_lines"]
+        if leaked(r, line, TEXT_FIELDS)
+    ]
     assert chrome == []
-    misplaced = [(r["title"], line) for r in records for line in want["not_in_body"]
-                 if leaked(r, line, ("title", "body"))]
+    misplaced = [
+        (r["title"], line)
+        for r in records
+        for line in want["not_in_body"]
+        if leaked(r, line, ("title", "body"))
+    ]
     assert misplaced == []
 
 

@@ -23,15 +23,21 @@ ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 #: What pip needs to install the toolkit from a checkout, plus the hook manifest.
 SNAPSHOT = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "toolkit", "schema"]
-GIT_ENV = {"GIT_AUTHOR_NAME": "dtk", "GIT_AUTHOR_EMAIL": "dtk@example.invalid",
-           "GIT_COMMITTER_NAME": "dtk", "GIT_COMMITTER_EMAIL": "dtk@example.invalid",
-           "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "dtk",
+    "GIT_AUTHOR_EMAIL": "dtk@example.invalid",
+    "GIT_COMMITTER_NAME": "dtk",
+    "GIT_COMMITTER_EMAIL": "dtk@example.invalid",
+    "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z",
+    "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z",
+}
 
 
 def _git(cwd: Path, *args: str) -> str:
     env = {**os.environ, **GIT_ENV}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def _commit_all(repo: Path) -> str:
@@ -53,26 +59,40 @@ def test_hook_manifest_matches_submissions_and_manifest_only() -> None:
 
     [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert (hook["id"], hook["entry"], hook["language"]) == (
-        "dtk-validate", "dtk validate", "python")
+        "dtk-validate",
+        "dtk validate",
+        "python",
+    )
     pattern = re.compile(hook["files"])
-    matched = ["submissions/new.jsonl", "submissions/2024/batch.json", "raw/sources.jsonl",
-               "data/submissions/x.jsonl"]
-    ignored = ["raw/000_page.txt", "README.md", "submissions/notes.md", "dist/jsonl/train.jsonl",
-               "raw/sources.jsonl.bak"]
+    matched = [
+        "submissions/new.jsonl",
+        "submissions/2024/batch.json",
+        "raw/sources.jsonl",
+        "data/submissions/x.jsonl",
+    ]
+    ignored = [
+        "raw/000_page.txt",
+        "README.md",
+        "submissions/notes.md",
+        "dist/jsonl/train.jsonl",
+        "raw/sources.jsonl.bak",
+    ]
     assert [p for p in matched if not pattern.search(p)] == []
     assert [p for p in ignored if pattern.search(p)] == []
 
 
 @pytest.mark.slow
 def test_hook_passes_good_and_fails_bad_submission(
-        tmp_path: Path, run_dtk: Callable[..., Result], monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, run_dtk: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
     toolkit = tmp_path / "toolkit-repo"
     toolkit.mkdir()
     for name in SNAPSHOT:
         source = ROOT / name
         if source.is_dir():
-            shutil.copytree(source, toolkit / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(
+                source, toolkit / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+            )
         elif source.is_file():
             shutil.copy2(source, toolkit / name)
     rev = _commit_all(toolkit)
@@ -87,9 +107,25 @@ def test_hook_passes_good_and_fails_bad_submission(
 
     def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [*_pre_commit(), "try-repo", str(toolkit), "dtk-validate", "--ref", rev,
-             "--color", "never", "--files", *files],
-            cwd=data, env=env, capture_output=True, text=True, timeout=600, check=False)
+            [
+                *_pre_commit(),
+                "try-repo",
+                str(toolkit),
+                "dtk-validate",
+                "--ref",
+                rev,
+                "--color",
+                "never",
+                "--files",
+                *files,
+            ],
+            cwd=data,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
 
     good = try_repo("submissions/good.jsonl")
     assert good.returncode == 0, good.stdout + good.stderr

@@ -14,12 +14,21 @@ from toolkit.cli import main
 from toolkit.issues import describe_rule
 from toolkit.validate import validate_paths
 
-GOOD = {"title": "T", "body": "B", "publisher": "P", "language": "en", "kind": "article",
-        "url": "https://example.org/", "published": "2022-09-27", "authors": ["A"]}
+GOOD = {
+    "title": "T",
+    "body": "B",
+    "publisher": "P",
+    "language": "en",
+    "kind": "article",
+    "url": "https://example.org/",
+    "published": "2022-09-27",
+    "authors": ["A"],
+}
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=5), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
     max_leaves=8,
 )
 field_names = st.sampled_from([*GOOD, "section", "dek", "retrieved_at", "license", "x", ""])
@@ -42,8 +51,9 @@ lines = st.one_of(
     st.binary(max_size=60),
     mutated_records().map(lambda r: json.dumps(r).encode()[: len(json.dumps(r)) // 2]),
 )
-common = settings(max_examples=60, deadline=None,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture])
+common = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @common
@@ -77,14 +87,19 @@ def test_mutated_records_are_flagged_exactly_when_invalid(tmp_path: Path, record
 
 
 @common
-@given(st.lists(lines, max_size=5), st.sampled_from(["text", "json", "github"]),
-       st.sampled_from([[], ["--strict"], ["--max-errors", "1"], ["--max-line-bytes", "20"]]))
-def test_cli_exit_codes_are_0_1_or_2(tmp_path: Path, content: list[bytes], fmt: str,
-                                     extra: list[str]):
+@given(
+    st.lists(lines, max_size=5),
+    st.sampled_from(["text", "json", "github"]),
+    st.sampled_from([[], ["--strict"], ["--max-errors", "1"], ["--max-line-bytes", "20"]]),
+)
+def test_cli_exit_codes_are_0_1_or_2(
+    tmp_path: Path, content: list[bytes], fmt: str, extra: list[str]
+):
     path = tmp_path / "fuzz.jsonl"
     path.write_bytes(b"\n".join(content))
-    result = CliRunner().invoke(main, ["validate", str(path), "--format", fmt,
-                                       "--dist", str(tmp_path / "none"), *extra])
+    result = CliRunner().invoke(
+        main, ["validate", str(path), "--format", fmt, "--dist", str(tmp_path / "none"), *extra]
+    )
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code in (0, 1, 2)
     assert "Traceback" not in result.output

@@ -27,7 +27,7 @@ def submission(i: int, **extra: object) -> dict:
         "language": "en",
         "kind": "article",
         "url": f"https://example.org/news/{i}",
-        "published": "2022-09-2%d" % (i % 10),
+        "published": f"2022-09-2{i % 10}",
         "authors": ["Staff"],
     }
     record.update(extra)
@@ -115,7 +115,8 @@ def test_every_record_is_accounted_for(raw_with_submissions, tmp_path):
     )
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"] == counts
-    assert len(rejects) == counts["rejected"] and len(dupes) == counts["deduplicated"]
+    assert len(rejects) == counts["rejected"]
+    assert len(dupes) == counts["deduplicated"]
 
 
 def test_two_builds_give_identical_bytes(raw_with_submissions, tmp_path, monkeypatch):

@@ -37,8 +37,12 @@ def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     (tmp_path / "cases").symlink_to(CASES)
     hostile = Path("hostile::file.jsonl")
     hostile.write_text("".join(json.dumps(r) + "\n" for r in HOSTILE), encoding="utf-8")
-    return [Path("cases/invalid/schema_every_field.jsonl"), Path("cases/valid/crlf.jsonl"),
-            Path("cases/invalid/invalid_utf8.jsonl"), hostile]
+    return [
+        Path("cases/invalid/schema_every_field.jsonl"),
+        Path("cases/valid/crlf.jsonl"),
+        Path("cases/invalid/invalid_utf8.jsonl"),
+        hostile,
+    ]
 
 
 def _render(fmt: str, paths: list[Path], **kwargs: object) -> str:
@@ -58,7 +62,8 @@ def test_text_report_truncated_golden(inputs):
 def test_text_report_never_breaks_a_line_on_data(inputs):
     lines = _render("text", inputs[3:]).splitlines()
     assert [line.split(": ")[0] for line in lines[:3]] == [
-        f"hostile::file.jsonl:{n}:1" for n in (1, 2, 3)]
+        f"hostile::file.jsonl:{n}:1" for n in (1, 2, 3)
+    ]
     assert not any(line.startswith("::") for line in lines)
 
 
@@ -114,8 +119,9 @@ def test_github_more_line_past_the_limit(tmp_path, monkeypatch):
 def test_markdown_summary_escapes_cells(tmp_path):
     from toolkit.issues import Issue, ValidationReport
 
-    report = ValidationReport(files=1, records=1, invalid_records=1,
-                              issues=[Issue("f", 1, "", "schema.x|<b>", "m")])
+    report = ValidationReport(
+        files=1, records=1, invalid_records=1, issues=[Issue("f", 1, "", "schema.x|<b>", "m")]
+    )
     table = GithubReporter.markdown_summary(report)
     assert "| `schema.x\\|&lt;b&gt;` | 1 |" in table
     assert "\n| rule | count | meaning |\n" in table

@@ -11,13 +11,20 @@ import pytest
 from toolkit.validate import validate_paths
 
 CASES = Path(__file__).resolve().parent / "cases"
-_OPTIONS = {"--max-line-bytes": ("max_line_bytes", int), "--max-errors": ("max_errors", int),
-            "--schema": ("schema", str), "--workers": ("workers", int)}
+_OPTIONS = {
+    "--max-line-bytes": ("max_line_bytes", int),
+    "--max-errors": ("max_errors", int),
+    "--schema": ("schema", str),
+    "--workers": ("workers", int),
+}
 
 
 def _inputs(folder: str) -> list[Path]:
-    return sorted(p for p in (CASES / folder).iterdir()
-                  if p.suffix in (".jsonl", ".json") and not p.name.endswith(".errors.json"))
+    return sorted(
+        p
+        for p in (CASES / folder).iterdir()
+        if p.suffix in (".jsonl", ".json") and not p.name.endswith(".errors.json")
+    )
 
 
 def _kwargs(args: list[str]) -> dict[str, object]:

@@ -20,7 +20,7 @@ def test_split_ranges_cover_the_file_on_line_starts(tmp_path):
     assert ranges[0][0] == 0
     assert ranges[-1][1] == len(data)
     assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
-    assert all(data[start - 1:start] == b"\n" for start, _ in ranges[1:])
+    assert all(data[start - 1 : start] == b"\n" for start, _ in ranges[1:])
 
 
 @pytest.mark.parametrize("max_errors", [None, 7])

@@ -19,21 +19,28 @@ A = make_record("Alpha", line=1)
 B = make_record("Beta", line=2)
 
 
-@pytest.mark.parametrize(("old", "new", "level"), [
-    ("1.0.0", "1.0.0", "none"),
-    ("1.0.0", "1.0.1", "patch"),
-    ("1.0.9", "1.1.0", "minor"),
-    ("1.4.2", "2.0.0", "major"),
-    ("0.9.0", "1.0.0", "major"),
-    ("1.2.0", "1.1.9", None),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "level"),
+    [
+        ("1.0.0", "1.0.0", "none"),
+        ("1.0.0", "1.0.1", "patch"),
+        ("1.0.9", "1.1.0", "minor"),
+        ("1.4.2", "2.0.0", "major"),
+        ("0.9.0", "1.0.0", "major"),
+        ("1.2.0", "1.1.9", None),
+    ],
+)
 def test_bump_level(old: str, new: str, level: str | None) -> None:
     assert bump_level(old, new) == level
 
 
 def test_next_version() -> None:
     assert [next_version("1.2.3", lvl) for lvl in ("none", "patch", "minor", "major")] == [
-        "1.2.3", "1.2.4", "1.3.0", "2.0.0"]
+        "1.2.3",
+        "1.2.4",
+        "1.3.0",
+        "2.0.0",
+    ]
 
 
 def test_malformed_version() -> None:
@@ -42,8 +49,12 @@ def test_malformed_version() -> None:
 
 
 def _schema_with_int_section() -> pa.Schema:
-    return pa.schema([pa.field("section", pa.int64()) if f.name == "section" else f
-                      for f in arrow_schema("article")])
+    return pa.schema(
+        [
+            pa.field("section", pa.int64()) if f.name == "section" else f
+            for f in arrow_schema("article")
+        ]
+    )
 
 
 def _schema_without_dek() -> pa.Schema:
@@ -59,17 +70,28 @@ SCENARIOS: dict[str, tuple[dict[str, list[dict[str, Any]]], pa.Schema | None, st
     "unchanged": ({"train": [A, B]}, None, "1.0.0", "0.9.9"),
     "provenance only": (
         {"train": [A, {**B, "provenance": {**B["provenance"], "toolkit_version": "9.9.9"}}]},
-        None, "1.0.0", "0.9.9"),
+        None,
+        "1.0.0",
+        "0.9.9",
+    ),
     "changed in place": ({"train": [A, {**B, "section": "World"}]}, None, "1.0.1", "1.0.0"),
     "added": ({"train": [A, B, make_record("Gamma", line=3)]}, None, "1.1.0", "1.0.1"),
     "removed": ({"train": [A]}, None, "1.1.0", "1.0.1"),
     "new split": ({"train": [A, B], "extra": []}, None, "1.0.0", "0.9.9"),
     "moved split": ({"train": [A], "test": [B]}, None, "2.0.0", "1.9.0"),
-    "field added": ({"train": [{**A, "topic": None}, {**B, "topic": None}]},
-                    _schema_with_topic(), "1.1.0", "1.0.1"),
+    "field added": (
+        {"train": [{**A, "topic": None}, {**B, "topic": None}]},
+        _schema_with_topic(),
+        "1.1.0",
+        "1.0.1",
+    ),
     "field removed": ({"train": [A, B]}, _schema_without_dek(), "2.0.0", "1.1.0"),
-    "field retyped": ({"train": [{**A, "section": None}, {**B, "section": None}]},
-                      _schema_with_int_section(), "2.0.0", "1.1.0"),
+    "field retyped": (
+        {"train": [{**A, "section": None}, {**B, "section": None}]},
+        _schema_with_int_section(),
+        "2.0.0",
+        "1.1.0",
+    ),
 }
 
 
@@ -91,7 +113,7 @@ def test_refusal_says_why_and_what_to_set(tmp_path: Path) -> None:
         enforce_version_bump(old, new)
     assert str(info.value) == (
         "version 1.1.0 is only a minor bump (published: 1.0.0), but this release needs a major "
-        f"bump: 1 record moved split ({B['id']} train -> test). Set version = \"2.0.0\" in the "
+        f'bump: 1 record moved split ({B["id"]} train -> test). Set version = "2.0.0" in the '
         "dataset config ([tool.dtk] version in pyproject.toml, or dataset.toml) and build again; "
         "dtk diff OLD NEW shows every change"
     )
@@ -100,8 +122,11 @@ def test_refusal_says_why_and_what_to_set(tmp_path: Path) -> None:
 def test_version_never_goes_backwards(tmp_path: Path) -> None:
     old = write_release(tmp_path / "old", {"train": [A, B]}, version="1.2.0")
     new = write_release(tmp_path / "new", {"train": [A, B]}, version="1.1.0")
-    with pytest.raises(VersionBumpError, match=r"version 1.1.0 is older than the published "
-                                               r"release 1.2.0; .* set version = \"1.2.0\""):
+    with pytest.raises(
+        VersionBumpError,
+        match=r"version 1.1.0 is older than the published "
+        r"release 1.2.0; .* set version = \"1.2.0\"",
+    ):
         enforce_version_bump(old, new)
 
 
@@ -110,15 +135,17 @@ def test_no_previous_release_is_fine(tmp_path: Path) -> None:
     enforce_version_bump(tmp_path / "missing", new)
 
 
-def test_build_refuses_a_too_small_bump_and_keeps_the_release(tmp_path: Path,
-                                                              run_dtk: Any) -> None:
+def test_build_refuses_a_too_small_bump_and_keeps_the_release(tmp_path: Path, run_dtk: Any) -> None:
     out = build(write_raw(tmp_path / "raw", {"a.jsonl": SUBMISSIONS}), tmp_path / "dist", "1.0.0")
     published = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     build(tmp_path / "raw", out, "1.0.0")  # same data, same version: fine
 
     raw = write_raw(tmp_path / "raw", {"a.jsonl": SUBMISSIONS, "b.jsonl": NEW_FILE})
-    with pytest.raises(VersionBumpError, match=r"version 1\.0\.1 is only a patch bump .* needs a "
-                                               r"minor bump: 2 records added"):
+    with pytest.raises(
+        VersionBumpError,
+        match=r"version 1\.0\.1 is only a patch bump .* needs a "
+        r"minor bump: 2 records added",
+    ):
         build(raw, out, "1.0.1")
     assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == published
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
@@ -129,7 +156,8 @@ def test_build_refuses_a_too_small_bump_and_keeps_the_release(tmp_path: Path,
     assert result.exit_code == 1
     assert result.output.startswith(
         "error: version 1.0.0 is already published with other data (published: 1.0.0), but "
-        "this release needs a minor bump: 2 records added (")
+        "this release needs a minor bump: 2 records added ("
+    )
     assert 'Set version = "1.1.0"' in result.output
 
     build(raw, out, "1.1.0")

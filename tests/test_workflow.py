@@ -17,13 +17,18 @@ from test_diff import NEW_FILE, SUBMISSIONS, build, submission, write_raw
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github" / "workflows" / "validate-submissions.yml"
 SCRIPT = ROOT / ".github" / "scripts" / "check-submissions.sh"
-GIT_ENV = {"GIT_AUTHOR_NAME": "dtk", "GIT_AUTHOR_EMAIL": "dtk@example.invalid",
-           "GIT_COMMITTER_NAME": "dtk", "GIT_COMMITTER_EMAIL": "dtk@example.invalid"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "dtk",
+    "GIT_AUTHOR_EMAIL": "dtk@example.invalid",
+    "GIT_COMMITTER_NAME": "dtk",
+    "GIT_COMMITTER_EMAIL": "dtk@example.invalid",
+}
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True, capture_output=True
+    )
 
 
 def _run_steps() -> list[str]:
@@ -37,16 +42,18 @@ def test_workflow_installs_the_toolkit_and_runs_the_shared_script() -> None:
     assert "pull_request" in workflow[True]  # PyYAML reads the key `on:` as True
     install, check = _run_steps()
     assert "pip install -c constraints.txt -e '.[html,warc]'" in install
-    assert check == ('bash .github/scripts/check-submissions.sh '
-                     '"origin/${{ github.base_ref }}" github')
+    assert check == (
+        'bash .github/scripts/check-submissions.sh "origin/${{ github.base_ref }}" github'
+    )
 
 
 def _dataset_repo(tmp_path: Path) -> Path:
     """A dataset repository on ``main`` with a published release of version 1.0.0."""
     repo = tmp_path / "dataset"
     write_raw(repo / "raw", {"a.jsonl": SUBMISSIONS})
-    (repo / "pyproject.toml").write_text('[tool.dtk]\nname = "test"\nversion = "1.0.0"\n',
-                                         encoding="utf-8")
+    (repo / "pyproject.toml").write_text(
+        '[tool.dtk]\nname = "test"\nversion = "1.0.0"\n', encoding="utf-8"
+    )
     build(repo / "raw", repo / "dist", "1.0.0")
     (repo / "dist.card.md").unlink()
     (repo / ".github" / "scripts").mkdir(parents=True)
@@ -62,11 +69,21 @@ def _check(repo: Path) -> subprocess.CompletedProcess[str]:
     """The workflow's check step, as written in the workflow, with ``main`` as the base."""
     [command] = [run for run in _run_steps() if SCRIPT.name in run]
     command = command.replace('"origin/${{ github.base_ref }}"', "main")
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "NO_COLOR": "1"}
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "NO_COLOR": "1",
+    }
     env.pop("GITHUB_STEP_SUMMARY", None)
-    return subprocess.run(["bash", "-c", command], cwd=repo, env=env, capture_output=True,
-                          text=True, timeout=300, check=False)
+    return subprocess.run(
+        ["bash", "-c", command],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.mark.slow
@@ -74,8 +91,9 @@ def test_check_passes_a_good_contribution_and_annotates_a_bad_one(tmp_path: Path
     repo = _dataset_repo(tmp_path)
     (repo / "raw" / "submissions").mkdir()
     write_raw(repo / "raw", {"a.jsonl": SUBMISSIONS, "submissions/b.jsonl": NEW_FILE})
-    (repo / "pyproject.toml").write_text('[tool.dtk]\nname = "test"\nversion = "1.1.0"\n',
-                                         encoding="utf-8")
+    (repo / "pyproject.toml").write_text(
+        '[tool.dtk]\nname = "test"\nversion = "1.1.0"\n', encoding="utf-8"
+    )
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "two new records")
 
@@ -88,8 +106,10 @@ def test_check_passes_a_good_contribution_and_annotates_a_bad_one(tmp_path: Path
 
     bad_record = submission("A record already released", "Its body.")
     bad_record.pop("kind")
-    write_raw(repo / "raw", {"a.jsonl": SUBMISSIONS,
-                             "submissions/b.jsonl": [*NEW_FILE, SUBMISSIONS[0], bad_record]})
+    write_raw(
+        repo / "raw",
+        {"a.jsonl": SUBMISSIONS, "submissions/b.jsonl": [*NEW_FILE, SUBMISSIONS[0], bad_record]},
+    )
     _git(repo, "commit", "-q", "-am", "a duplicate and a record without kind")
     bad = _check(repo)
     assert bad.returncode == 1

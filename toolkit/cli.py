@@ -66,23 +66,55 @@ def main(traceback: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--format", "output_format", type=click.Choice(sorted(REPORTERS)),
-              default="text", show_default=True, help="Report format.")
-@click.option("--schema", default="auto", show_default=True,
-              help="submission, article, source, a .schema.json path, or auto "
-                   "(sources.jsonl as a manifest, everything else as submissions).")
-@click.option("--max-errors", type=click.IntRange(min=1), default=None,
-              help="Stop after this many errors (the report says it was cut short).")
-@click.option("--dist", type=click.Path(path_type=Path), default=None,
-              help="Release whose ids count as taken [default: dist/ when it exists].")
+@click.option(
+    "-o",
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "--schema",
+    default="auto",
+    show_default=True,
+    help="submission, article, source, a .schema.json path, or auto "
+    "(sources.jsonl as a manifest, everything else as submissions).",
+)
+@click.option(
+    "--max-errors",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after this many errors (the report says it was cut short).",
+)
+@click.option(
+    "--dist",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Release whose ids count as taken [default: dist/ when it exists].",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings (BOM, CRLF, blank lines) as errors.")
-@click.option("--max-line-bytes", type=click.IntRange(min=1), default=16 * 1024 * 1024,
-              show_default=True, help="Longest line read as a record.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text report (NO_COLOR is honoured).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes to use [default: one per core]; the report is the same for any "
-                   "number.")
+@click.option(
+    "--max-line-bytes",
+    type=click.IntRange(min=1),
+    default=16 * 1024 * 1024,
+    show_default=True,
+    help="Longest line read as a record.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report (NO_COLOR is honoured).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes to use [default: one per core]; the report is the same for any number.",
+)
 @handle_errors
 def validate(
     paths: tuple[Path, ...],
@@ -111,8 +143,15 @@ def validate(
 
     if dist is None and Path("dist/data").is_dir():
         dist = Path("dist")
-    report = validate_paths(paths, schema=schema, max_errors=max_errors, dist=dist,
-                            strict=strict, max_line_bytes=max_line_bytes, workers=workers)
+    report = validate_paths(
+        paths,
+        schema=schema,
+        max_errors=max_errors,
+        dist=dist,
+        strict=strict,
+        max_line_bytes=max_line_bytes,
+        workers=workers,
+    )
     stream = sys.stdout
     REPORTERS[output_format](color=use_color(color, stream)).report(report, stream)
     if any(i.rule in UNREADABLE_RULES for i in report.errors):
@@ -121,22 +160,57 @@ def validate(
 
 
 @main.command()
-@click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=Path("raw"),
-              show_default=True, help="Folder of raw captures with sources.jsonl.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("dist"), show_default=True,
-              help="Release folder to (re)build.")
-@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-              help="Dataset config TOML [default: dataset.toml, else [tool.dtk] in pyproject.toml].")
-@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
-              help="Where extraction and validation run: local processes, or Ray Data.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Local worker processes [default: one per core].")
-@click.option("--ray-address", default=None,
-              help="Ray cluster address for --engine ray [default: start Ray locally].")
+@click.option(
+    "--raw",
+    "raw_dir",
+    type=click.Path(path_type=Path),
+    default=Path("raw"),
+    show_default=True,
+    help="Folder of raw captures with sources.jsonl.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Release folder to (re)build.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Dataset config TOML [default: dataset.toml, else [tool.dtk] in pyproject.toml].",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where extraction and validation run: local processes, or Ray Data.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Local worker processes [default: one per core].",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    help="Ray cluster address for --engine ray [default: start Ray locally].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
 @handle_errors
-def build(raw_dir: Path, out: Path, config_path: Path | None, engine: str, workers: int | None,
-          ray_address: str | None, quiet: bool) -> None:
+def build(
+    raw_dir: Path,
+    out: Path,
+    config_path: Path | None,
+    engine: str,
+    workers: int | None,
+    ray_address: str | None,
+    quiet: bool,
+) -> None:
     """Build the release: extract, validate, deduplicate, split, write Parquet + JSONL + card.
 
     With no options, builds raw/ into dist/ and writes DATASET_CARD.md. The release is staged
@@ -156,34 +230,63 @@ def build(raw_dir: Path, out: Path, config_path: Path | None, engine: str, worke
 
     def progress(source: str, records: int) -> None:
         if show:
-            click.echo(f"\r\x1b[2K  extracted {records:>7} records from {source}", err=True, nl=False)
+            click.echo(
+                f"\r\x1b[2K  extracted {records:>7} records from {source}", err=True, nl=False
+            )
 
-    summary = build_release(raw_dir, out, config=config, progress=progress, engine=engine,
-                            workers=workers, ray_address=ray_address)
+    summary = build_release(
+        raw_dir,
+        out,
+        config=config,
+        progress=progress,
+        engine=engine,
+        workers=workers,
+        ray_address=ray_address,
+    )
     if show:
         click.echo("\r\x1b[2K", err=True, nl=False)
     counts = summary.counts
     click.echo(f"built {out}/ (version {summary.manifest['version']})")
     click.echo(f"  {'source':<40} {'extracted':>9} {'released':>9} {'rejected':>9} {'dedup':>7}")
     for source in summary.manifest["sources"]:
-        click.echo(f"  {source['path'][:40]:<40} {source['extracted']:>9} {source['released']:>9} "
-                   f"{source['rejected']:>9} {source['deduplicated']:>7}")
-    click.echo(f"  {'total':<40} {counts['extracted']:>9} {counts['released']:>9} "
-               f"{counts['rejected']:>9} {counts['deduplicated']:>7}")
+        click.echo(
+            f"  {source['path'][:40]:<40} {source['extracted']:>9} {source['released']:>9} "
+            f"{source['rejected']:>9} {source['deduplicated']:>7}"
+        )
+    click.echo(
+        f"  {'total':<40} {counts['extracted']:>9} {counts['released']:>9} "
+        f"{counts['rejected']:>9} {counts['deduplicated']:>7}"
+    )
     click.echo("  splits: " + ", ".join(f"{k} {v}" for k, v in summary.splits.items()))
-    click.echo(f"  reconciled: {counts['extracted']} extracted = {counts['released']} released + "
-               f"{counts['rejected']} rejected + {counts['deduplicated']} deduplicated")
+    click.echo(
+        f"  reconciled: {counts['extracted']} extracted = {counts['released']} released + "
+        f"{counts['rejected']} rejected + {counts['deduplicated']} deduplicated"
+    )
 
 
 @main.command()
 @click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"), required=False)
-@click.option("-o", "--format", "output_format", type=click.Choice(sorted(REPORTERS)),
-              default="text", show_default=True, help="Report format.")
+@click.option(
+    "-o",
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
 @click.option("--no-load", is_flag=True, help="Skip the datasets.load_dataset check.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text report (NO_COLOR is honoured).")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report (NO_COLOR is honoured).",
+)
 @handle_errors
-def check(dist: Path, output_format: str, no_load: bool, color: Literal["auto", "always", "never"]) -> None:
+def check(
+    dist: Path, output_format: str, no_load: bool, color: Literal["auto", "always", "never"]
+) -> None:
     """Verify a release: checksums, every row against the schema, split disjointness, counts
     against the manifest and the card, and that datasets loads it with the declared features.
 
@@ -202,11 +305,25 @@ def check(dist: Path, output_format: str, no_load: bool, color: Literal["auto", 
 @main.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option("-o", "--format", "output_format", type=click.Choice(["json", "markdown", "text"]),
-              default="text", show_default=True, help="Report format (markdown: the card section).")
-@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Records listed per section in text and markdown (0: all).")
-@click.option("--exit-code", is_flag=True, help="Exit 1 when the releases differ, as git diff does.")
+@click.option(
+    "-o",
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "markdown", "text"]),
+    default="text",
+    show_default=True,
+    help="Report format (markdown: the card section).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Records listed per section in text and markdown (0: all).",
+)
+@click.option(
+    "--exit-code", is_flag=True, help="Exit 1 when the releases differ, as git diff does."
+)
 @handle_errors
 def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) -> None:
     """Show what changed between two releases: records added, removed, changed (with the fields)
@@ -228,10 +345,18 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
 
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["html", "jsonl", "text", "warc"]), default=None,
-              help="How to read PATH [default: its manifest entry, else its suffix].")
-@click.option("--publisher", default=None, help="Publisher of the page (needed unless PATH is "
-              "listed in a sources.jsonl beside it).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "jsonl", "text", "warc"]),
+    default=None,
+    help="How to read PATH [default: its manifest entry, else its suffix].",
+)
+@click.option(
+    "--publisher",
+    default=None,
+    help="Publisher of the page (needed unless PATH is listed in a sources.jsonl beside it).",
+)
 @click.option("--language", default=None, help="Language code of the page [default: und].")
 @click.option("--profile", default=None, help="Site profile from toolkit/profiles/ (text pages).")
 @handle_errors
@@ -256,11 +381,15 @@ def extract(
     from toolkit.issues import Issue
 
     produced = 0
-    for item in extract_file(path, fmt=fmt, publisher=publisher, language=language,
-                             profile=profile):
+    for item in extract_file(
+        path, fmt=fmt, publisher=publisher, language=language, profile=profile
+    ):
         if isinstance(item, Issue):
-            click.echo(f"{item.file}:{item.line}:{item.column}: {item.severity}: {item.rule}: "
-                       f"{item.message}", err=True)
+            click.echo(
+                f"{item.file}:{item.line}:{item.column}: {item.severity}: {item.rule}: "
+                f"{item.message}",
+                err=True,
+            )
             continue
         click.echo(orjson.dumps(item))
         produced += 1
@@ -269,10 +398,19 @@ def extract(
 
 @main.command()
 @click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"), required=False)
-@click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Project root holding card/prose.md [default: the folder that holds DIST].")
-@click.option("--card", "card_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Copy of the card to write [default: DATASET_CARD.md beside DIST].")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Project root holding card/prose.md [default: the folder that holds DIST].",
+)
+@click.option(
+    "--card",
+    "card_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Copy of the card to write [default: DATASET_CARD.md beside DIST].",
+)
 @handle_errors
 def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
     """Regenerate the dataset card of a built release from its data and the maintainers' prose.

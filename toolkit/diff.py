@@ -123,9 +123,12 @@ class ReleaseDiff:
             "old": {"path": self.old, "version": self.old_version},
             "new": {"path": self.new, "version": self.new_version},
             "summary": {
-                "added": len(self.added), "removed": len(self.removed),
-                "changed": len(self.changed), "moved": len(self.moved),
-                "schema": len(self.schema), "provenance_only": self.provenance_only,
+                "added": len(self.added),
+                "removed": len(self.removed),
+                "changed": len(self.changed),
+                "moved": len(self.moved),
+                "schema": len(self.schema),
+                "provenance_only": self.provenance_only,
             },
             "required_bump": highest_level(levels),
             "bump_reasons": [{"level": level, "reason": reason} for level, reason in levels],
@@ -167,8 +170,10 @@ def _digest(value: Any) -> bytes:
 def _split_files(path: Path, manifest: dict[str, Any]) -> dict[str, list[Path]]:
     splits = manifest.get("splits")
     if isinstance(splits, dict) and splits:
-        return {name: [path / f for f in info.get("files", []) if f.endswith(".parquet")]
-                for name, info in splits.items()}
+        return {
+            name: [path / f for f in info.get("files", []) if f.endswith(".parquet")]
+            for name, info in splits.items()
+        }
     found: dict[str, list[Path]] = {}
     for shard in sorted((path / "data").glob("*.parquet")):
         found.setdefault(shard.name.split("-", 1)[0], []).append(shard)
@@ -202,16 +207,20 @@ def read_release(path: Path) -> _Release:
     try:
         manifest = orjson.loads(manifest_path.read_bytes())
     except FileNotFoundError as exc:
-        raise InputError(f"{path} is not a release: {manifest_path} does not exist; "
-                         "give a folder made by dtk build") from exc
+        raise InputError(
+            f"{path} is not a release: {manifest_path} does not exist; "
+            "give a folder made by dtk build"
+        ) from exc
     except (OSError, orjson.JSONDecodeError) as exc:
         raise InputError(f"cannot read {manifest_path}: {exc}") from exc
     files = _split_files(path, manifest)
     shards = [p for paths in files.values() for p in paths]
     for shard in shards:
         if not shard.is_file():
-            raise InputError(f"{path}: {shard.relative_to(path)} is listed in manifest.json "
-                             "but missing; rebuild the release or run dtk check")
+            raise InputError(
+                f"{path}: {shard.relative_to(path)} is listed in manifest.json "
+                "but missing; rebuild the release or run dtk check"
+            )
     schema = pq.read_schema(shards[0]) if shards else None
     names = _flat_fields(schema) if schema is not None else []
     interned: dict[str, str] = {}
@@ -240,8 +249,9 @@ def _type_name(t: pa.DataType) -> str:
     return str(t)
 
 
-def _schema_changes(old: list[pa.Field], new: list[pa.Field],
-                    prefix: str = "") -> list[SchemaChange]:
+def _schema_changes(
+    old: list[pa.Field], new: list[pa.Field], prefix: str = ""
+) -> list[SchemaChange]:
     before, after = {f.name: f.type for f in old}, {f.name: f.type for f in new}
     changes: list[SchemaChange] = []
     for name in [*before, *(n for n in after if n not in before)]:
@@ -261,8 +271,9 @@ def _schema_changes(old: list[pa.Field], new: list[pa.Field],
 
 
 def _ref(record_id: str, row: _Row) -> RecordRef:
-    return RecordRef(record_id, row.split, row.publisher, row.source_file,
-                     row.span[0] if row.span else None)
+    return RecordRef(
+        record_id, row.split, row.publisher, row.source_file, row.span[0] if row.span else None
+    )
 
 
 def _changed_fields(old: _Release, new: _Release, a: _Row, b: _Row) -> tuple[list[str], list[str]]:
@@ -274,23 +285,25 @@ def _changed_fields(old: _Release, new: _Release, a: _Row, b: _Row) -> tuple[lis
         j = new_index.get(name)
         if j is None or name == "id":
             continue
-        before = a.digests[i * _DIGEST_BYTES:(i + 1) * _DIGEST_BYTES]
-        after = b.digests[j * _DIGEST_BYTES:(j + 1) * _DIGEST_BYTES]
+        before = a.digests[i * _DIGEST_BYTES : (i + 1) * _DIGEST_BYTES]
+        after = b.digests[j * _DIGEST_BYTES : (j + 1) * _DIGEST_BYTES]
         if before != after:
             (provenance if name.startswith(PROVENANCE + ".") else data).append(name)
     return data, provenance
 
 
-def _unique_keys(ids: set[str], rows: dict[str, _Row],
-                 key: Callable[[_Row], Any]) -> dict[Any, str]:
+def _unique_keys(
+    ids: set[str], rows: dict[str, _Row], key: Callable[[_Row], Any]
+) -> dict[Any, str]:
     """``key -> id`` for the keys that exactly one of ``ids`` has."""
     keyed = {i: key(rows[i]) for i in ids}
     seen: Counter[Any] = Counter(keyed.values())
     return {k: i for i, k in keyed.items() if k is not None and seen[k] == 1}
 
 
-def _match_by_provenance(old: _Release, new: _Release, removed: set[str],
-                         added: set[str]) -> list[tuple[str, str]]:
+def _match_by_provenance(
+    old: _Release, new: _Release, removed: set[str], added: set[str]
+) -> list[tuple[str, str]]:
     """Pair removed and added ids that came from the same place in the same raw file: first by
     the exact span, then (for edits that changed the line count) by the first line."""
     pairs: list[tuple[str, str]] = []
@@ -311,9 +324,15 @@ def _match_by_provenance(old: _Release, new: _Release, removed: set[str],
 def _counts(old: _Release, new: _Release, attr: str) -> dict[str, dict[str, int]]:
     a = Counter(getattr(r, attr) for r in old.rows.values())
     b = Counter(getattr(r, attr) for r in new.rows.values())
-    names = list(dict.fromkeys([*(old.split_names if attr == "split" else []),
-                                *(new.split_names if attr == "split" else []),
-                                *sorted(a.keys() | b.keys())]))
+    names = list(
+        dict.fromkeys(
+            [
+                *(old.split_names if attr == "split" else []),
+                *(new.split_names if attr == "split" else []),
+                *sorted(a.keys() | b.keys()),
+            ]
+        )
+    )
     return {name: {"old": a[name], "new": b[name], "change": b[name] - a[name]} for name in names}
 
 
@@ -338,18 +357,40 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
             continue
         data, prov = _changed_fields(a, b, before, after)
         if data:
-            diff.changed.append(RecordChange(
-                record_id, record_id, before.split, after.split, after.publisher,
-                after.source_file, after.span[0] if after.span else None, "id", data, prov))
+            diff.changed.append(
+                RecordChange(
+                    record_id,
+                    record_id,
+                    before.split,
+                    after.split,
+                    after.publisher,
+                    after.source_file,
+                    after.span[0] if after.span else None,
+                    "id",
+                    data,
+                    prov,
+                )
+            )
         elif prov:
             diff.provenance_only += 1
             provenance_fields.update(prov)
     for old_id, new_id in _match_by_provenance(a, b, removed, added):
         before, after = a.rows[old_id], b.rows[new_id]
         data, prov = _changed_fields(a, b, before, after)
-        diff.changed.append(RecordChange(
-            old_id, new_id, before.split, after.split, after.publisher, after.source_file,
-            after.span[0] if after.span else None, "provenance", data, prov))
+        diff.changed.append(
+            RecordChange(
+                old_id,
+                new_id,
+                before.split,
+                after.split,
+                after.publisher,
+                after.source_file,
+                after.span[0] if after.span else None,
+                "provenance",
+                data,
+                prov,
+            )
+        )
     diff.changed.sort(key=lambda c: (c.old_id, c.new_id))
     diff.added = [_ref(i, b.rows[i]) for i in sorted(added)]
     diff.removed = [_ref(i, a.rows[i]) for i in sorted(removed)]
@@ -367,9 +408,15 @@ def _where(source_file: str | None, line: int | None) -> str:
 
 def _count_table(title: str, counts: dict[str, dict[str, int]]) -> list[str]:
     lines = [f"  {title:<32} {'old':>8} {'new':>8} {'change':>8}"]
-    lines += [f"  {name[:32]:<32} {c['old']:>8} {c['new']:>8} {c['change']:>+8}"
-              for name, c in counts.items()]
+    lines += [
+        f"  {name[:32]:<32} {c['old']:>8} {c['new']:>8} {c['change']:>+8}"
+        for name, c in counts.items()
+    ]
     return lines
+
+
+def _split_move(old: str | None, new: str | None) -> str:
+    return str(new) if old == new else f"{old} -> {new}"
 
 
 def render_text(diff: ReleaseDiff, limit: int | None = 20) -> str:
@@ -396,27 +443,56 @@ def render_text(diff: ReleaseDiff, limit: int | None = 20) -> str:
         f"needs: {level} version bump" if level != "none" else "needs: no version bump",
     ]
     lines += [f"  {lvl}: {reason}" for lvl, reason in levels]
-    lines += section("added", [f"  + {r.id}  {r.split:<10} {r.publisher}  "
-                               f"{_where(r.source_file, r.start_line)}" for r in diff.added])
-    lines += section("removed", [f"  - {r.id}  {r.split:<10} {r.publisher}  "
-                                 f"{_where(r.source_file, r.start_line)}" for r in diff.removed])
-    lines += section("changed", [
-        f"  ~ {c.old_id}{' -> ' + c.new_id if c.new_id != c.old_id else ''}  "
-        f"{c.new_split if c.old_split == c.new_split else c.old_split + ' -> ' + c.new_split:<10} "
-        f"{c.publisher}  {_where(c.source_file, c.start_line)}  fields: {', '.join(c.fields)}"
-        for c in diff.changed])
-    lines += section("moved split", [f"  > {m.id}  {m.old_split} -> {m.new_split}"
-                                     for m in diff.moved])
-    lines += section("schema", [
-        f"  {'+' if s.change == 'added' else '-' if s.change == 'removed' else '~'} {s.field}: "
-        + str(s.new_type if s.change == "added" else s.old_type if s.change == "removed"
-              else f"{s.old_type} -> {s.new_type}")
-        for s in diff.schema])
+    lines += section(
+        "added",
+        [
+            f"  + {r.id}  {r.split:<10} {r.publisher}  {_where(r.source_file, r.start_line)}"
+            for r in diff.added
+        ],
+    )
+    lines += section(
+        "removed",
+        [
+            f"  - {r.id}  {r.split:<10} {r.publisher}  {_where(r.source_file, r.start_line)}"
+            for r in diff.removed
+        ],
+    )
+    lines += section(
+        "changed",
+        [
+            f"  ~ {c.old_id}{' -> ' + c.new_id if c.new_id != c.old_id else ''}  "
+            f"{_split_move(c.old_split, c.new_split):<10} "
+            f"{c.publisher}  {_where(c.source_file, c.start_line)}  fields: {', '.join(c.fields)}"
+            for c in diff.changed
+        ],
+    )
+    lines += section(
+        "moved split", [f"  > {m.id}  {m.old_split} -> {m.new_split}" for m in diff.moved]
+    )
+    lines += section(
+        "schema",
+        [
+            f"  {'+' if s.change == 'added' else '-' if s.change == 'removed' else '~'} {s.field}: "
+            + str(
+                s.new_type
+                if s.change == "added"
+                else s.old_type
+                if s.change == "removed"
+                else f"{s.old_type} -> {s.new_type}"
+            )
+            for s in diff.schema
+        ],
+    )
     if diff.provenance_fields:
-        lines.append("provenance-only changes by field: " + ", ".join(
-            f"{name} {n}" for name, n in diff.provenance_fields.items()))
-    lines += ["counts:", *_count_table("split", diff.splits),
-              *_count_table("publisher", diff.publishers)]
+        lines.append(
+            "provenance-only changes by field: "
+            + ", ".join(f"{name} {n}" for name, n in diff.provenance_fields.items())
+        )
+    lines += [
+        "counts:",
+        *_count_table("split", diff.splits),
+        *_count_table("publisher", diff.publishers),
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -429,8 +505,9 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def render_changes_markdown(diff: ReleaseDiff, limit: int | None = 20, *,
-                            heading: bool = True) -> str:
+def render_changes_markdown(
+    diff: ReleaseDiff, limit: int | None = 20, *, heading: bool = True
+) -> str:
     """The card's "Changes since X.Y.Z" section: a level-2 heading and its body, or with
     ``heading=False`` the body alone, opening with "Since version X.Y.Z:" (for a template that
     writes its own heading)."""
@@ -439,30 +516,41 @@ def render_changes_markdown(diff: ReleaseDiff, limit: int | None = 20, *,
     if diff.identical:
         return "\n".join([*lines, f"No changes to the records or the schema since {since}.", ""])
     bullets = [
-        (len(diff.added), "added"), (len(diff.removed), "removed"), (len(diff.changed), "changed"),
+        (len(diff.added), "added"),
+        (len(diff.removed), "removed"),
+        (len(diff.changed), "changed"),
         (len(diff.moved), "moved to another split"),
         (diff.provenance_only, "with provenance-only changes (same content)"),
     ]
     lines += [f"- {n} record{'' if n == 1 else 's'} {what}" for n, what in bullets if n]
-    lines += [f"- schema: field `{s.field}` {s.change}"
-              + (f" ({s.old_type} → {s.new_type})" if s.change == "retyped" else "")
-              for s in diff.schema]
+    lines += [
+        f"- schema: field `{s.field}` {s.change}"
+        + (f" ({s.old_type} → {s.new_type})" if s.change == "retyped" else "")
+        for s in diff.schema
+    ]
     if diff.changed:
         shown = diff.changed if limit is None else diff.changed[:limit]
         lines += ["", "| record | split | publisher | changed fields |", "|---|---|---|---|"]
-        lines += [f"| `{c.old_id}`" + (f" → `{c.new_id}`" if c.new_id != c.old_id else "")
-                  + f" | {_md(c.new_split)} | {_md(c.publisher)} | {_md(', '.join(c.fields))} |"
-                  for c in shown]
+        lines += [
+            f"| `{c.old_id}`"
+            + (f" → `{c.new_id}`" if c.new_id != c.old_id else "")
+            + f" | {_md(c.new_split)} | {_md(c.publisher)} | {_md(', '.join(c.fields))} |"
+            for c in shown
+        ]
         if len(shown) < len(diff.changed):
             lines.append(f"\n… and {len(diff.changed) - len(shown)} more.")
     lines += ["", "| split | before | after | change |", "|---|---:|---:|---:|"]
-    lines += [f"| {_md(name)} | {c['old']} | {c['new']} | {c['change']:+d} |"
-              for name, c in diff.splits.items()]
+    lines += [
+        f"| {_md(name)} | {c['old']} | {c['new']} | {c['change']:+d} |"
+        for name, c in diff.splits.items()
+    ]
     moved = {name: c for name, c in diff.publishers.items() if c["change"]}
     if moved:
         lines += ["", "| publisher | before | after | change |", "|---|---:|---:|---:|"]
-        lines += [f"| {_md(name)} | {c['old']} | {c['new']} | {c['change']:+d} |"
-                  for name, c in moved.items()]
+        lines += [
+            f"| {_md(name)} | {c['old']} | {c['new']} | {c['change']:+d} |"
+            for name, c in moved.items()
+        ]
     return "\n".join(lines) + "\n"
 
 

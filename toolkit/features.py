@@ -84,7 +84,13 @@ def _json_types(node: dict[str, Any], base: str, schemas: SchemaSet) -> list[str
         return [types] if isinstance(types, str) else list(types)
     if "enum" in node:
         kinds = {type(v).__name__ for v in node["enum"]}
-        return ["string"] if kinds == {"str"} else ["string", "null"] if kinds == {"str", "NoneType"} else []
+        return (
+            ["string"]
+            if kinds == {"str"}
+            else ["string", "null"]
+            if kinds == {"str", "NoneType"}
+            else []
+        )
     for key in ("anyOf", "oneOf"):
         if key in node:
             out: list[str] = []
@@ -94,7 +100,9 @@ def _json_types(node: dict[str, Any], base: str, schemas: SchemaSet) -> list[str
     return []
 
 
-def _field(name: str, node: dict[str, Any], base: str, required: bool, schemas: SchemaSet) -> FieldSpec:
+def _field(
+    name: str, node: dict[str, Any], base: str, required: bool, schemas: SchemaSet
+) -> FieldSpec:
     resolved, resolved_base = _resolve(node, base, schemas)
     types = _json_types(node, base, schemas)
     concrete = [t for t in types if t != "null"]
@@ -110,7 +118,8 @@ def _field(name: str, node: dict[str, Any], base: str, required: bool, schemas: 
         arrow_type = _SCALARS[concrete[0]]
     else:
         raise SchemaError(
-            f"field {name!r} has types {types or 'unknown'}; a column needs exactly one non-null type"
+            f"field {name!r} has types {types or 'unknown'}; "
+            "a column needs exactly one non-null type"
         )
     examples = node.get("examples") or resolved.get("examples") or [None]
     return FieldSpec(

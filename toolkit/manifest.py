@@ -33,10 +33,16 @@ class SourceEntry:
     @classmethod
     def from_record(cls, record: dict[str, Any], line: int) -> SourceEntry:
         return cls(
-            path=record["path"], sha256=record["sha256"], format=record["format"],
-            publisher=record["publisher"], url=record.get("url"),
-            retrieved_at=record.get("retrieved_at"), language=record["language"],
-            license=record.get("license"), profile=record.get("profile"), line=line,
+            path=record["path"],
+            sha256=record["sha256"],
+            format=record["format"],
+            publisher=record["publisher"],
+            url=record.get("url"),
+            retrieved_at=record.get("retrieved_at"),
+            language=record["language"],
+            license=record.get("license"),
+            profile=record.get("profile"),
+            line=line,
         )
 
 
@@ -75,20 +81,41 @@ def check_entry(
     """On-disk checks of one schema-valid manifest entry."""
     relative = record["path"]
     if relative in seen:
-        return [Issue(file, line, "/path", "manifest.duplicate-path",
-                      f"{relative!r} is already listed on line {seen[relative]}")]
+        return [
+            Issue(
+                file,
+                line,
+                "/path",
+                "manifest.duplicate-path",
+                f"{relative!r} is already listed on line {seen[relative]}",
+            )
+        ]
     seen[relative] = line
     target = safe_raw_path(raw_dir, relative)
     if isinstance(target, str):
         return [Issue(file, line, "/path", "manifest.unsafe-path", f"{relative!r}: {target}")]
     if not target.is_file():
-        return [Issue(file, line, "/path", "manifest.missing-file",
-                      f"{relative!r} is not a file in {raw_dir}; add it or remove this entry")]
+        return [
+            Issue(
+                file,
+                line,
+                "/path",
+                "manifest.missing-file",
+                f"{relative!r} is not a file in {raw_dir}; add it or remove this entry",
+            )
+        ]
     actual = sha256_file(target)
     if actual != record["sha256"]:
-        return [Issue(file, line, "/sha256", "manifest.sha256",
-                      f"{relative!r} has SHA-256 {actual}, not {record['sha256']}: the file changed "
-                      "since it was listed; check it and update the entry")]
+        return [
+            Issue(
+                file,
+                line,
+                "/sha256",
+                "manifest.sha256",
+                f"{relative!r} has SHA-256 {actual}, not {record['sha256']}: the file changed "
+                "since it was listed; check it and update the entry",
+            )
+        ]
     return []
 
 
@@ -98,9 +125,16 @@ def unlisted_files(raw_dir: Path, listed: set[str], *, file: str) -> list[Issue]
     for path in sorted(p for p in raw_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(raw_dir).as_posix()
         if relative != MANIFEST_NAME and relative not in listed and not relative.startswith("."):
-            issues.append(Issue(file, 1, "", "manifest.unlisted-file",
-                                f"{relative!r} is in raw/ but not in the manifest; it is not built",
-                                severity="warning"))
+            issues.append(
+                Issue(
+                    file,
+                    1,
+                    "",
+                    "manifest.unlisted-file",
+                    f"{relative!r} is in raw/ but not in the manifest; it is not built",
+                    severity="warning",
+                )
+            )
     return issues
 
 
@@ -120,8 +154,9 @@ def load_manifest(raw_dir: Path) -> list[SourceEntry]:
         raise InputError(f"{path} does not exist: list each raw file there (see CONTRIBUTING.md)")
     report = validate_paths([path], schema="source")
     if not report.valid:
-        lines = "\n".join(f"  {i.file}:{i.line}: {i.rule} {i.json_path}: {i.message}"
-                          for i in report.errors[:20])
+        lines = "\n".join(
+            f"  {i.file}:{i.line}: {i.rule} {i.json_path}: {i.message}" for i in report.errors[:20]
+        )
         more = f"\n  ... and {len(report.errors) - 20} more" if len(report.errors) > 20 else ""
         raise ReleaseError(f"the manifest has errors; run `dtk validate {path}`:\n{lines}{more}")
     entries: list[SourceEntry] = []

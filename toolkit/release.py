@@ -326,8 +326,10 @@ def _build_into(
     for name, key in (("rejects.jsonl", "rejected"), ("duplicates.jsonl", "deduplicated")):
         path = stage / name
         if (lines := _count_newlines(path, 0, path.stat().st_size)) != totals[key]:
-            raise ReleaseError(f"records do not reconcile: {name} holds {lines} lines but "
-                               f"{totals[key]} records were {key}; this is a bug, please report it")
+            raise ReleaseError(
+                f"records do not reconcile: {name} holds {lines} lines but "
+                f"{totals[key]} records were {key}; this is a bug, please report it"
+            )
     manifest: dict[str, Any] = {
         "name": config.name,
         "version": config.version,

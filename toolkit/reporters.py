@@ -51,16 +51,20 @@ class TextReporter(Reporter):
 
     def format_issue(self, issue: Issue, severity: str) -> str:
         label = self._paint(f"{severity}[{issue.rule}]", "1;31" if severity == "error" else "1;33")
-        return (f"{one_line(issue.file)}:{issue.line}:{issue.column}: {label} "
-                f"{one_line(issue.json_path)}: {one_line(issue.message)}")
+        return (
+            f"{one_line(issue.file)}:{issue.line}:{issue.column}: {label} "
+            f"{one_line(issue.json_path)}: {one_line(issue.message)}"
+        )
 
     def report(self, report: ValidationReport, out: IO[str]) -> None:
         for issue in report.issues:
             severity = "error" if issue.severity == "error" or report.strict else "warning"
             out.write(self.format_issue(issue, severity) + "\n")
         if report.truncated:
-            out.write(f"stopped after {len(report.errors)} errors (--max-errors); "
-                      "later records were not checked\n")
+            out.write(
+                f"stopped after {len(report.errors)} errors (--max-errors); "
+                "later records were not checked\n"
+            )
         status = self._paint("valid", "1;32") if report.valid else self._paint("invalid", "1;31")
         out.write(
             f"{status}: {report.files} file{'s' if report.files != 1 else ''}, "
@@ -98,17 +102,25 @@ class GithubReporter(Reporter):
         for issue in shown:
             file = _github_escape(issue.file, property_value=True)
             title = _github_escape(f"{issue.rule} {issue.json_path}", property_value=True)
-            out.write(f"::error file={file},line={issue.line},col={issue.column},title={title}::"
-                      f"{_github_escape(issue.message)}\n")
+            out.write(
+                f"::error file={file},line={issue.line},col={issue.column},title={title}::"
+                f"{_github_escape(issue.message)}\n"
+            )
         hidden = len(report.errors) - len(shown)
         if hidden:
-            out.write(f"::error::+{hidden} more errors not shown as annotations; "
-                      "run dtk validate locally for the full list\n")
+            out.write(
+                f"::error::+{hidden} more errors not shown as annotations; "
+                "run dtk validate locally for the full list\n"
+            )
         if report.truncated:
-            out.write(f"::warning::stopped after {len(report.errors)} errors (--max-errors); "
-                      "later records were not checked\n")
-        out.write(f"{'valid' if report.valid else 'invalid'}: {report.records} records checked, "
-                  f"{report.invalid_records} invalid, {len(report.errors)} errors\n")
+            out.write(
+                f"::warning::stopped after {len(report.errors)} errors (--max-errors); "
+                "later records were not checked\n"
+            )
+        out.write(
+            f"{'valid' if report.valid else 'invalid'}: {report.records} records checked, "
+            f"{report.invalid_records} invalid, {len(report.errors)} errors\n"
+        )
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as handle:
@@ -128,8 +140,10 @@ class GithubReporter(Reporter):
             "| rule | count | meaning |",
             "|---|---:|---|",
         ]
-        lines += [f"| `{cell(rule)}` | {n} | {cell(describe_rule(rule))} |"
-                  for rule, n in report.counts_by_rule().items()]
+        lines += [
+            f"| `{cell(rule)}` | {n} | {cell(describe_rule(rule))} |"
+            for rule, n in report.counts_by_rule().items()
+        ]
         return "\n".join(lines) + "\n\n"
 
 

@@ -236,8 +236,10 @@ def fast_validator(schema: dict[str, Any], schemas: SchemaSet) -> Any:
     except jsonschema_rs.ValidationError as exc:
         raise SchemaError(f"cannot compile schema {schema.get('$id')}: {exc.message}") from exc
     except ValueError as exc:  # e.g. a remote or unknown "$schema" metaschema (issue 7)
-        raise SchemaError(f"cannot compile schema {schema.get('$id')}: {exc}; only local "
-                          "schemas and the draft 2020-12 metaschema are used") from exc
+        raise SchemaError(
+            f"cannot compile schema {schema.get('$id')}: {exc}; only local "
+            "schemas and the draft 2020-12 metaschema are used"
+        ) from exc
 
 
 @cache

@@ -45,11 +45,20 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, Issue | None]]:
     """Input files in a stable order: directories become their ``.jsonl``/``.json`` files."""
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.suffix.lower() in INPUT_SUFFIXES and p.is_file())
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
+            )
             if not found:
-                yield path, Issue(str(path), 1, "", "file.no-inputs",
-                                  f"directory holds no {', '.join(INPUT_SUFFIXES)} files")
+                yield (
+                    path,
+                    Issue(
+                        str(path),
+                        1,
+                        "",
+                        "file.no-inputs",
+                        f"directory holds no {', '.join(INPUT_SUFFIXES)} files",
+                    ),
+                )
             for item in found:
                 yield item, None
         elif not path.exists():
@@ -154,11 +163,13 @@ def _check_part(part: _Part) -> _PartResult:
                 if is_valid(value):
                     if is_manifest:
                         listed.add(value["path"])
-                        found += check_entry(part.path.parent, value, file=display, line=line,
-                                             seen=seen_paths)
+                        found += check_entry(
+                            part.path.parent, value, file=display, line=line, seen=seen_paths
+                        )
                 else:
-                    found += fast_issues(validator, value, file=display, line=line,
-                                         descriptions=descriptions)
+                    found += fast_issues(
+                        validator, value, file=display, line=line, descriptions=descriptions
+                    )
                 if with_ids and (rid := record_id(value)) is not None:
                     ids.append(int(rid, 16))
                     id_lines.append(line)
@@ -171,8 +182,9 @@ def _check_part(part: _Part) -> _PartResult:
                 if errors > settings.stop_after:
                     break
     except OSError as exc:
-        result.issues.append(Issue(display, 1, "", "file.unreadable",
-                                   f"cannot read the file: {exc.strerror}"))
+        result.issues.append(
+            Issue(display, 1, "", "file.unreadable", f"cannot read the file: {exc.strerror}")
+        )
     if record_lines is not None:
         result.record_lines = array("q", sorted(record_lines))
     if isinstance(reader, JsonlReader):
@@ -199,7 +211,10 @@ def _shift(issues: list[Issue], by: int) -> list[Issue]:
 
 
 def _plan(
-    paths: Iterable[Path], choice: str, workers: int, report: ValidationReport,
+    paths: Iterable[Path],
+    choice: str,
+    workers: int,
+    report: ValidationReport,
     states: list[_FileState],
 ) -> list[_Part]:
     entries: list[tuple[Path, str]] = []
@@ -221,11 +236,17 @@ def _plan(
             continue
         path, name = entries.pop(0)
         size = path.stat().st_size
-        ranged = (parallel and name != "source" and path.suffix.lower() != ".json"
-                  and size > range_size(size, workers))
+        ranged = (
+            parallel
+            and name != "source"
+            and path.suffix.lower() != ".json"
+            and size > range_size(size, workers)
+        )
         if ranged:
-            parts += [_Part(index, path, state.display, name, a, b)
-                      for a, b in split_ranges(path, range_size(size, workers))]
+            parts += [
+                _Part(index, path, state.display, name, a, b)
+                for a, b in split_ranges(path, range_size(size, workers))
+            ]
         else:
             parts.append(_Part(index, path, state.display, name))
         index += 1
@@ -233,8 +254,11 @@ def _plan(
 
 
 def _duplicate_issues(
-    states: list[_FileState], ids: list[array[int]], lines: list[array[int]],
-    files: list[int], existing: set[str],
+    states: list[_FileState],
+    ids: list[array[int]],
+    lines: list[array[int]],
+    files: list[int],
+    existing: set[str],
 ) -> dict[int, list[Issue]]:
     """``record.exists`` and ``record.duplicate`` issues by file index, found on the merged
     ids with numpy so that a million records cost a few tens of MB, not a dict of strings."""
@@ -247,13 +271,19 @@ def _duplicate_issues(
     if not len(all_ids):
         return out
     all_lines = np.concatenate([np.frombuffer(a, dtype=np.int64) for a in lines])
-    all_files = np.concatenate([np.full(len(a), f, dtype=np.int32) for a, f in zip(ids, files,
-                                                                                   strict=True)])
+    all_files = np.concatenate(
+        [np.full(len(a), f, dtype=np.int32) for a, f in zip(ids, files, strict=True)]
+    )
     exists = np.zeros(len(all_ids), dtype=bool)
     if existing:
-        known = np.array([int(i, 16) for i in existing
-                          if len(i) == 16 and all(c in "0123456789abcdef" for c in i)],
-                         dtype=np.uint64)
+        known = np.array(
+            [
+                int(i, 16)
+                for i in existing
+                if len(i) == 16 and all(c in "0123456789abcdef" for c in i)
+            ],
+            dtype=np.uint64,
+        )
         exists = np.isin(all_ids, known)
     candidates = np.flatnonzero(~exists)
     order = candidates[np.argsort(all_ids[candidates], kind="stable")]
@@ -266,19 +296,42 @@ def _duplicate_issues(
     for position in np.flatnonzero(exists).tolist():
         rid = f"{int(all_ids[position]):016x}"
         file = int(all_files[position])
-        found.append((file, position, Issue(
-            states[file].display, int(all_lines[position]), "", "record.exists",
-            f"a record with the same title and body (id {rid}) is already released")))
+        found.append(
+            (
+                file,
+                position,
+                Issue(
+                    states[file].display,
+                    int(all_lines[position]),
+                    "",
+                    "record.exists",
+                    f"a record with the same title and body (id {rid}) is already released",
+                ),
+            )
+        )
     for k in np.flatnonzero(repeat).tolist():
         position, first = int(order[k]), int(first_of[k])
         file, first_file = int(all_files[position]), int(all_files[first])
         first_line = int(all_lines[first])
-        where = (f"line {first_line}" if states[first_file].display == states[file].display
-                 else f"{states[first_file].display}:{first_line}")
+        where = (
+            f"line {first_line}"
+            if states[first_file].display == states[file].display
+            else f"{states[first_file].display}:{first_line}"
+        )
         rid = f"{int(all_ids[position]):016x}"
-        found.append((file, position, Issue(
-            states[file].display, int(all_lines[position]), "", "record.duplicate",
-            f"same title and body as {where} (id {rid}); remove one of them")))
+        found.append(
+            (
+                file,
+                position,
+                Issue(
+                    states[file].display,
+                    int(all_lines[position]),
+                    "",
+                    "record.duplicate",
+                    f"same title and body as {where} (id {rid}); remove one of them",
+                ),
+            )
+        )
     for file, _, issue in sorted(found, key=lambda item: item[1]):
         out.setdefault(file, []).append(issue)
     return out
@@ -318,8 +371,9 @@ def validate_paths(
         workers: processes to use (default: one per core); small inputs stay in-process.
     """
     extra = [Path(schema)] if schema.endswith(".json") else []
-    schemas: SchemaSet = (load_schema_set(schema_dir, extra) if extra or schema_dir
-                          else default_schemas())
+    schemas: SchemaSet = (
+        load_schema_set(schema_dir, extra) if extra or schema_dir else default_schemas()
+    )
     choice = str(extra[0]) if extra else schema
     if choice != "auto":
         schemas.resolve_name(choice)
@@ -328,8 +382,14 @@ def validate_paths(
     states: list[_FileState] = []
     parts = _plan((Path(p) for p in paths), choice, workers, report, states)
     names = {part.schema for part in parts}
-    settings = _Settings(schema_dir, tuple(extra), {n: descriptions_of(n) for n in names},
-                         max_line_bytes, max_errors, strict)
+    settings = _Settings(
+        schema_dir,
+        tuple(extra),
+        {n: descriptions_of(n) for n in names},
+        max_line_bytes,
+        max_errors,
+        strict,
+    )
 
     ids: list[array[int]] = []
     id_lines: list[array[int]] = []
@@ -337,8 +397,13 @@ def validate_paths(
     errors_so_far = sum(1 for s in states for i in s.issues if _is_error(i, strict))
     stopped = max_errors is not None and errors_so_far > max_errors
     if not stopped:
-        results = ordered_map(_check_part, parts, workers=min(workers, len(parts)),
-                              initializer=_init_worker, initargs=(settings,))
+        results = ordered_map(
+            _check_part,
+            parts,
+            workers=min(workers, len(parts)),
+            initializer=_init_worker,
+            initargs=(settings,),
+        )
         for part, result in zip(parts, results, strict=False):
             state = states[part.file_index]
             base = state.lines_before
@@ -366,8 +431,11 @@ def validate_paths(
 
 
 def _finish(
-    report: ValidationReport, states: list[_FileState], duplicates: dict[int, list[Issue]],
-    max_errors: int | None, strict: bool,
+    report: ValidationReport,
+    states: list[_FileState],
+    duplicates: dict[int, list[Issue]],
+    max_errors: int | None,
+    strict: bool,
 ) -> None:
     """Merge the duplicate issues into each file, apply the error limit, and count."""
     errors = 0
@@ -376,8 +444,10 @@ def _finish(
         if index in duplicates:
             issues = sorted(issues + duplicates[index], key=lambda issue: issue.line)
         if not state.records and not any(i.rule.startswith("file.") for i in issues):
-            issues = [*issues, Issue(state.display, 1, "", "file.empty",
-                                     "the file holds no records")]
+            issues = [
+                *issues,
+                Issue(state.display, 1, "", "file.empty", "the file holds no records"),
+            ]
         records = state.records
         if max_errors is not None:
             for position, issue in enumerate(issues):

@@ -81,34 +81,64 @@ def change_levels(diff: ReleaseDiff) -> list[tuple[Level, str]]:
         out.append(("major", f"{_plural(len(moves), 'record')} moved split ({_examples(moves)})"))
     gone = [name for name, c in diff.splits.items() if c["old"] and not c["new"]]
     if gone:
-        out.append(("major", f"{_plural(len(gone), 'split')} emptied or removed "
-                             f"({', '.join(gone)})"))
+        out.append(
+            ("major", f"{_plural(len(gone), 'split')} emptied or removed ({', '.join(gone)})")
+        )
     for kind in ("removed", "retyped"):
-        fields = [s.field + (f" {s.old_type} -> {s.new_type}" if kind == "retyped" else "")
-                  for s in diff.schema if s.change == kind]
+        fields = [
+            s.field + (f" {s.old_type} -> {s.new_type}" if kind == "retyped" else "")
+            for s in diff.schema
+            if s.change == kind
+        ]
         if fields:
-            out.append(("major", f"schema {kind} {_plural(len(fields), 'field')} "
-                                 f"({_examples(fields)})"))
+            out.append(
+                ("major", f"schema {kind} {_plural(len(fields), 'field')} ({_examples(fields)})")
+            )
     added_fields = [s.field for s in diff.schema if s.change == "added"]
     if added_fields:
-        out.append(("minor", f"schema added {_plural(len(added_fields), 'field')} ("
-                    + _examples(added_fields) + ")"))
+        out.append(
+            (
+                "minor",
+                f"schema added {_plural(len(added_fields), 'field')} ("
+                + _examples(added_fields)
+                + ")",
+            )
+        )
     new_splits = [name for name, c in diff.splits.items() if c["new"] and not c["old"]]
     if new_splits:
         out.append(("minor", f"{_plural(len(new_splits), 'new split')} ({', '.join(new_splits)})"))
     for refs, verb in ((diff.added, "added"), (diff.removed, "removed")):
         if refs:
-            out.append(("minor", f"{_plural(len(refs), 'record')} {verb} ("
-                        + _examples([r.id for r in refs]) + ")"))
+            out.append(
+                (
+                    "minor",
+                    f"{_plural(len(refs), 'record')} {verb} ("
+                    + _examples([r.id for r in refs])
+                    + ")",
+                )
+            )
     crossed = [c for c in diff.changed if c.old_split != c.new_split]
     if crossed:
-        out.append(("minor", f"{_plural(len(crossed), 'edited record')} landed in another split ("
-                    + _examples([f"{c.old_id} {c.old_split} -> {c.new_id} {c.new_split}"
-                                 for c in crossed]) + ")"))
+        out.append(
+            (
+                "minor",
+                f"{_plural(len(crossed), 'edited record')} landed in another split ("
+                + _examples(
+                    [f"{c.old_id} {c.old_split} -> {c.new_id} {c.new_split}" for c in crossed]
+                )
+                + ")",
+            )
+        )
     in_place = [c for c in diff.changed if c.old_split == c.new_split]
     if in_place:
-        out.append(("patch", f"{_plural(len(in_place), 'record')} changed ("
-                    + _examples([f"{c.old_id}: {', '.join(c.fields)}" for c in in_place]) + ")"))
+        out.append(
+            (
+                "patch",
+                f"{_plural(len(in_place), 'record')} changed ("
+                + _examples([f"{c.old_id}: {', '.join(c.fields)}" for c in in_place])
+                + ")",
+            )
+        )
     return out
 
 
@@ -129,16 +159,17 @@ def check_version_bump(diff: ReleaseDiff) -> None:
     if actual is None:
         raise VersionBumpError(
             f"version {new} is older than the published release {old}; a version never goes "
-            f"backwards: set version = \"{next_version(old, needed)}\" or higher in {CONFIG_HINT}"
+            f'backwards: set version = "{next_version(old, needed)}" or higher in {CONFIG_HINT}'
         )
     if LEVELS.index(actual) >= LEVELS.index(needed):
         return
     why = "; ".join(r for level, r in levels if LEVELS.index(level) > LEVELS.index(actual))
-    what = ("is already published with other data" if actual == "none"
-            else f"is only a {actual} bump")
+    what = (
+        "is already published with other data" if actual == "none" else f"is only a {actual} bump"
+    )
     raise VersionBumpError(
         f"version {new} {what} (published: {old}), but this release needs a {needed} bump: "
-        f"{why}. Set version = \"{next_version(old, needed)}\" in {CONFIG_HINT} and build again; "
+        f'{why}. Set version = "{next_version(old, needed)}" in {CONFIG_HINT} and build again; '
         "dtk diff OLD NEW shows every change"
     )
 

@@ -25,9 +25,17 @@ EXTRACTORS: dict[str, type[Extractor]] = {
 }
 
 #: File suffixes and the format they imply when ``dtk extract`` is given no ``--format``.
-SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html",
-                  ".warc": "warc", ".gz": "warc", ".arc": "warc", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl"}
+SUFFIX_FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".warc": "warc",
+    ".gz": "warc",
+    ".arc": "warc",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
 
 
 def extract_source(raw_dir: Path, entry: SourceEntry, context: ExtractContext) -> Iterator[Item]:
@@ -38,14 +46,19 @@ def extract_source(raw_dir: Path, entry: SourceEntry, context: ExtractContext) -
         yield Issue(entry.path, 1, "", "extract.unreadable", f"{entry.path!r}: {target}")
         return
     if not target.is_file():
-        yield Issue(entry.path, 1, "", "extract.unreadable",
-                    f"{entry.path!r} is not a file in {raw_dir}")
+        yield Issue(
+            entry.path, 1, "", "extract.unreadable", f"{entry.path!r} is not a file in {raw_dir}"
+        )
         return
     extractor = EXTRACTORS.get(entry.format)
     if extractor is None:
-        yield Issue(entry.path, 1, "", "extract.unreadable",
-                    f"no extractor for format {entry.format!r}; use one of "
-                    f"{', '.join(sorted(EXTRACTORS))}")
+        yield Issue(
+            entry.path,
+            1,
+            "",
+            "extract.unreadable",
+            f"no extractor for format {entry.format!r}; use one of {', '.join(sorted(EXTRACTORS))}",
+        )
         return
     yield from extractor(context).extract(target, entry)
 
@@ -88,26 +101,51 @@ def extract_file(
         suffix = path.suffix.lower()
         fmt = fmt or SUFFIX_FORMATS.get(suffix)
         if fmt is None:
-            raise UsageError(f"cannot tell the format of {path.name}; pass --format "
-                             f"({'|'.join(sorted(EXTRACTORS))})")
+            raise UsageError(
+                f"cannot tell the format of {path.name}; pass --format "
+                f"({'|'.join(sorted(EXTRACTORS))})"
+            )
         if not publisher:
-            raise UsageError(f"{path.name} is not listed in a {MANIFEST_NAME} beside it; "
-                             "pass --publisher NAME")
-        entry = SourceEntry(path=path.name, sha256=sha256_file(path), format=fmt,
-                            publisher=publisher, url=None, retrieved_at=None,
-                            language=language or "und", license=None, profile=profile, line=1)
+            raise UsageError(
+                f"{path.name} is not listed in a {MANIFEST_NAME} beside it; pass --publisher NAME"
+            )
+        entry = SourceEntry(
+            path=path.name,
+            sha256=sha256_file(path),
+            format=fmt,
+            publisher=publisher,
+            url=None,
+            retrieved_at=None,
+            language=language or "und",
+            license=None,
+            profile=profile,
+            line=1,
+        )
         entries = [*entries, entry]
     else:
-        entry = replace(entry, format=fmt or entry.format, publisher=publisher or entry.publisher,
-                        language=language or entry.language, profile=profile or entry.profile)
+        entry = replace(
+            entry,
+            format=fmt or entry.format,
+            publisher=publisher or entry.publisher,
+            language=language or entry.language,
+            profile=profile or entry.profile,
+        )
     if entry.format not in EXTRACTORS:
-        raise UsageError(f"unknown format {entry.format!r}; "
-                         f"use one of {', '.join(sorted(EXTRACTORS))}")
+        raise UsageError(
+            f"unknown format {entry.format!r}; use one of {', '.join(sorted(EXTRACTORS))}"
+        )
     context = prepare_context(directory, entries)
     yield from extract_source(directory, entry, context)
 
 
 __all__ = [
-    "EXTRACTORS", "Candidate", "ExtractContext", "Extractor", "Item", "build_record",
-    "extract_file", "extract_source", "prepare_context",
+    "EXTRACTORS",
+    "Candidate",
+    "ExtractContext",
+    "Extractor",
+    "Item",
+    "build_record",
+    "extract_file",
+    "extract_source",
+    "prepare_context",
 ]

@@ -90,8 +90,9 @@ def build_record(candidate: Candidate, entry: SourceEntry, extractor: str) -> di
     }
 
 
-def page_issue(entry: SourceEntry, rule: str, message: str, *, line: int = 1,
-               column: int = 1) -> Issue:
+def page_issue(
+    entry: SourceEntry, rule: str, message: str, *, line: int = 1, column: int = 1
+) -> Issue:
     """An issue about a whole page (or one place in it) of ``entry``'s file."""
     return Issue(entry.path, line, "", rule, message, column=column)
 
@@ -104,8 +105,11 @@ def read_page_bytes(path: Path, entry: SourceEntry) -> bytes | Issue:
     """The bytes of a one-page file, or the issue saying why it cannot be one."""
     try:
         if path.stat().st_size > MAX_PAGE_BYTES:
-            return page_issue(entry, "extract.unreadable",
-                              f"the file is larger than {MAX_PAGE_BYTES:,} bytes: not a page")
+            return page_issue(
+                entry,
+                "extract.unreadable",
+                f"the file is larger than {MAX_PAGE_BYTES:,} bytes: not a page",
+            )
         return path.read_bytes()
     except OSError as exc:
         return page_issue(entry, "extract.unreadable", f"cannot read the file: {exc.strerror}")

@@ -30,7 +30,7 @@ def split_credit(caption: str) -> tuple[str, str | None]:
     for pattern in (_MARKED, _GLUED, _AGENCY):
         match = pattern.search(caption)
         if match and match.start() > 0:
-            rest = caption[:match.start()].rstrip(" |/–—-(")
+            rest = caption[: match.start()].rstrip(" |/–—-(")
             if rest:
                 return rest, match.group("credit").strip()
     return caption, None
@@ -41,9 +41,12 @@ def has_credit(line: str) -> bool:
     credit: a caption, never a headline or a paragraph of the article."""
     for pattern in (_MARKED, _GLUED):
         match = pattern.search(line)
-        if match and match.start() > 0 and line[:match.start()].rstrip(" |/–—-("):
+        if match and match.start() > 0 and line[: match.start()].rstrip(" |/–—-("):
             return True
     # An agency after a finished caption sentence or a separator ("... on Thursday. REUTERS").
     match = _AGENCY.search(line)
-    return bool(match and match.start() > 0 and line[:match.start()].rstrip().endswith(
-        (".", "|", "/", "-", "–", "—", "(")))
+    return bool(
+        match
+        and match.start() > 0
+        and line[: match.start()].rstrip().endswith((".", "|", "/", "-", "–", "—", "("))
+    )

@@ -54,8 +54,13 @@ def html_candidate(
     trafilatura = require_trafilatura(extra)
     try:
         document = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-            deduplicate=False)
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            deduplicate=False,
+        )
     # trafilatura parses arbitrary markup with lxml and several heuristics; a failure on one
     # document must become an issue, not stop the build.
     except Exception as exc:  # noqa: BLE001
@@ -78,8 +83,14 @@ def html_candidate(
     date = document.date if isinstance(document.date, str) and _DATE.match(document.date) else None
     page_url = document.url if isinstance(document.url, str) and "://" in document.url else None
     return Candidate(
-        title=title, body="\n\n".join(paragraphs), span=span, dek=dek, authors=authors,
-        url=page_url, published=date, source_url=url,
+        title=title,
+        body="\n\n".join(paragraphs),
+        span=span,
+        dek=dek,
+        authors=authors,
+        url=page_url,
+        published=date,
+        source_url=url,
     )
 
 

@@ -30,8 +30,15 @@ class JsonlExtractor(Extractor):
     name = "jsonl"
     version = "1.0.0"
 
-    def extract(self, path: Path, entry: SourceEntry, *, start: int = 0, end: int | None = None,
-                line_offset: int = 0) -> Iterator[Item]:
+    def extract(
+        self,
+        path: Path,
+        entry: SourceEntry,
+        *,
+        start: int = 0,
+        end: int | None = None,
+        line_offset: int = 0,
+    ) -> Iterator[Item]:
         """Records of the whole file, or of the byte range ``[start, end)`` (which begins just
         after a newline) whose first line is line ``line_offset + 1`` of the file."""
         try:
@@ -39,12 +46,21 @@ class JsonlExtractor(Extractor):
             for batch in reader.batches():
                 # Issues and records in line order, so output reads like the file.
                 items: list[tuple[int, int, Item]] = [
-                    (issue.line + line_offset, 0,
-                     replace(issue, line=issue.line + line_offset) if line_offset else issue)
-                    for issue in batch.issues]
-                items += [(parsed.line + line_offset, 1,
-                           self.complete(parsed.value, parsed.line + line_offset, entry))
-                          for parsed in batch.records]
+                    (
+                        issue.line + line_offset,
+                        0,
+                        replace(issue, line=issue.line + line_offset) if line_offset else issue,
+                    )
+                    for issue in batch.issues
+                ]
+                items += [
+                    (
+                        parsed.line + line_offset,
+                        1,
+                        self.complete(parsed.value, parsed.line + line_offset, entry),
+                    )
+                    for parsed in batch.records
+                ]
                 for _, _, item in sorted(items, key=lambda t: (t[0], t[1])):
                     yield item
         except OSError as exc:

@@ -85,7 +85,10 @@ def load_profile(name: str) -> Profile | None:
             raise SchemaError(f"{path}: {key}: bad regular expression: {exc}") from exc
 
     return Profile(
-        name=name, kind=document.get("kind"), end_markers=compile_all("end_markers"),
-        boilerplate=compile_all("boilerplate"), section_labels=compile_all("section_labels"),
+        name=name,
+        kind=document.get("kind"),
+        end_markers=compile_all("end_markers"),
+        boilerplate=compile_all("boilerplate"),
+        section_labels=compile_all("section_labels"),
         rubric_labels=compile_all("rubric_labels"),
     )

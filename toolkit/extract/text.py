@@ -85,8 +85,14 @@ def decode_page(data: bytes) -> str | tuple[str, int, int]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return (f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
-                "re-save the capture as UTF-8"), line, column
+        return (
+            (
+                f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); "
+                "re-save the capture as UTF-8"
+            ),
+            line,
+            column,
+        )
     controls = sum(1 for c in text[:65536] if unicodedata.category(c) == "Cc" and c not in "\n\r\t")
     if controls > max(8, len(text[:65536]) // 100):
         return "the file is binary (it holds control characters), not a text capture", 1, 1
@@ -121,7 +127,8 @@ def mark_chrome(page: Page, profile: Profile, context: ExtractContext, publisher
         if line.names is not None or profile.is_section(line.text):
             continue
         in_run = (i > 0 and pairs[keys[i - 1], keys[i]] >= 2) or (
-            i + 1 < len(lines) and pairs[keys[i], keys[i + 1]] >= 2)
+            i + 1 < len(lines) and pairs[keys[i], keys[i + 1]] >= 2
+        )
         if profile.is_boilerplate(line.text):
             line.chrome = "profile"
         elif bp.is_end_marker(line.text):
@@ -146,10 +153,16 @@ def mark_chrome(page: Page, profile: Profile, context: ExtractContext, publisher
     for line, nxt in zip(lines, lines[1:], strict=False):
         # The title of an appeal box ("Magic that only works with you" / "We know you are
         # tired of ... Support us") is part of the appeal.
-        if (line.chrome is None and line.names is None and nxt.chrome == "appeal"
-                and nxt.block in (line.block, line.block + 1) and not bp.is_prose(line.text)
-                and not has_credit(line.text)
-                and bp.is_headline_shaped(line.text) and bp.is_prose(nxt.text)):
+        if (
+            line.chrome is None
+            and line.names is None
+            and nxt.chrome == "appeal"
+            and nxt.block in (line.block, line.block + 1)
+            and not bp.is_prose(line.text)
+            and not has_credit(line.text)
+            and bp.is_headline_shaped(line.text)
+            and bp.is_prose(nxt.text)
+        ):
             line.chrome = "appeal"
 
 
@@ -163,12 +176,17 @@ def _mark_related(lines: list[Line]) -> None:
             current = lines[j]
             if current.chrome is not None:
                 continue
-            if current.names is not None or bp.is_prose(current.text) or not bp.is_headline_shaped(
-                    current.text):
+            if (
+                current.names is not None
+                or bp.is_prose(current.text)
+                or not bp.is_headline_shaped(current.text)
+            ):
                 break
-            after = next((ln for ln in lines[j + 1:] if ln.chrome is None), None)
-            if after is not None and (bp.is_prose(after.text) or (
-                    bp.is_standfirst(after.text) and not bp.is_headline_shaped(after.text))):
+            after = next((ln for ln in lines[j + 1 :] if ln.chrome is None), None)
+            if after is not None and (
+                bp.is_prose(after.text)
+                or (bp.is_standfirst(after.text) and not bp.is_headline_shaped(after.text))
+            ):
                 break
             current.chrome = "related"
 
@@ -180,10 +198,13 @@ def _is_prose_block(block: list[Line]) -> bool:
 def _first_text(page: Page, index: int) -> Line | None:
     """The first line below block ``index`` that could be article text: not chrome, not a
     byline, not an author's bare name."""
-    for block in page.blocks[index + 1:]:
+    for block in page.blocks[index + 1 :]:
         for ln in block:
-            if ln.strong_chrome or ln.names is not None or (
-                    ln.chrome is None and (bp.is_bare_name(ln.text) or has_credit(ln.text))):
+            if (
+                ln.strong_chrome
+                or ln.names is not None
+                or (ln.chrome is None and (bp.is_bare_name(ln.text) or has_credit(ln.text)))
+            ):
                 continue
             # A repeated line (a section label above the next teaser) ends the search.
             return ln if ln.chrome is None else None
@@ -198,12 +219,14 @@ def _is_caption(page: Page, index: int) -> bool:
     nxt = page.blocks[index + 1][0] if index + 1 < len(page.blocks) else None
     prev = page.blocks[index - 1][-1] if index > 0 else None
     return (nxt is not None and nxt.chrome == "credit") or (
-        prev is not None and prev.chrome == "credit")
+        prev is not None and prev.chrome == "credit"
+    )
 
 
 def _has_good(page: Page, start: int, stop: int) -> bool:
-    return any(_status(ln) == "good" for b in page.blocks[start + 1:stop] for ln in b
-               if ln.names is None)
+    return any(
+        _status(ln) == "good" for b in page.blocks[start + 1 : stop] for ln in b if ln.names is None
+    )
 
 
 def _signature(line: Line) -> str | None:
@@ -234,7 +257,7 @@ def _signatures(page: Page, index: int, stop: int) -> list[str]:
     if above is not None:
         found.append(above)
     seen_text = False
-    for block in page.blocks[index + 1:stop]:
+    for block in page.blocks[index + 1 : stop]:
         for ln in block:
             if ln.chrome is None:
                 seen_text = True
@@ -283,20 +306,26 @@ def find_headlines(page: Page) -> list[int]:
     # "Read more" between): the same label or date shape above several headlines makes it one.
     above_keys = {i: _above_signature(page, i) for i in shaped}
     shared = Counter(key for key in above_keys.values() if key is not None)
-    found = [i for i in shaped if i in opening or (
-        (key := above_keys[i]) is not None and shared[key] >= 2)]
+    found = [
+        i
+        for i in shaped
+        if i in opening or ((key := above_keys[i]) is not None and shared[key] >= 2)
+    ]
     while True:
-        stops = [*found[1:], len(blocks)][:len(found)]
+        stops = [*found[1:], len(blocks)][: len(found)]
         shapes = [_signatures(page, i, stop) for i, stop in zip(found, stops, strict=True)]
         counts = Counter(sig for sigs in shapes for sig in set(sigs))
-        kept = [i for i, stop, sigs in zip(found, stops, shapes, strict=True)
-                if _has_good(page, i, stop) or any(counts[sig] >= 2 for sig in sigs)]
+        kept = [
+            i
+            for i, stop, sigs in zip(found, stops, shapes, strict=True)
+            if _has_good(page, i, stop) or any(counts[sig] >= 2 for sig in sigs)
+        ]
         if kept == found:
             break
         found = kept
     if found:
         return found
-    stops = [*shaped[1:], len(blocks)][:len(shaped)]
+    stops = [*shaped[1:], len(blocks)][: len(shaped)]
     return [i for i, stop in zip(shaped, stops, strict=True) if _has_good(page, i, stop)][:1]
 
 
@@ -316,8 +345,11 @@ def _is_section(line: Line, profile: Profile) -> bool:
     if line.strong_chrome or not bp.is_label_shaped(line.text):
         return False
     letters = [c for c in line.text if c.isalpha()]
-    return bp.title_case_ratio(line.text) >= 0.99 or ":" in line.text or (
-        bool(letters) and all(c.isupper() for c in letters))
+    return (
+        bp.title_case_ratio(line.text) >= 0.99
+        or ":" in line.text
+        or (bool(letters) and all(c.isupper() for c in letters))
+    )
 
 
 def _smooth(paragraphs: list[tuple[Line, str]]) -> list[Line]:
@@ -355,8 +387,9 @@ def _status(line: Line) -> str:
     return "good"
 
 
-def build_candidate(page: Page, profile: Profile, title_index: int, stop: int,
-                    label: list[Line]) -> Candidate | str:
+def build_candidate(
+    page: Page, profile: Profile, title_index: int, stop: int, label: list[Line]
+) -> Candidate | str:
     """The article whose headline is block ``title_index`` and whose text ends before block
     ``stop``, or why there is none."""
     title_line = page.blocks[title_index][0]
@@ -371,8 +404,11 @@ def build_candidate(page: Page, profile: Profile, title_index: int, stop: int,
             section = rest.pop().text
             start = min(start, label[-1].no)
         for ln in reversed(rest):
-            if ln.chrome is None and normalize_text(ln.text) != title_key and len(
-                    bp.words(ln.text)) >= 3:
+            if (
+                ln.chrome is None
+                and normalize_text(ln.text) != title_key
+                and len(bp.words(ln.text)) >= 3
+            ):
                 caption, start = ln.text, min(start, ln.no)
                 break
     paragraphs: list[tuple[Line, str]] = []
@@ -380,7 +416,7 @@ def build_candidate(page: Page, profile: Profile, title_index: int, stop: int,
     # Once a byline, date or photo has been passed, the next paragraph is the article's first,
     # not its standfirst (a standfirst sits right under the headline).
     meta_seen = chrome_seen = False
-    for block in page.blocks[title_index + 1:stop]:
+    for block in page.blocks[title_index + 1 : stop]:
         for line in block:
             if profile.is_end(line.text):
                 break
@@ -399,8 +435,10 @@ def build_candidate(page: Page, profile: Profile, title_index: int, stop: int,
                     authors, meta_seen = [line.text], True
                     continue
                 if profile.is_rubric(line.text) or (
-                        bp.is_label_shaped(line.text) and not bp.is_prose(line.text)
-                        and len(bp.words(line.text)) < 3):
+                    bp.is_label_shaped(line.text)
+                    and not bp.is_prose(line.text)
+                    and len(bp.words(line.text)) < 3
+                ):
                     continue
                 if caption is None and has_credit(line.text):
                     caption, meta_seen = line.text, True
@@ -408,8 +446,12 @@ def build_candidate(page: Page, profile: Profile, title_index: int, stop: int,
                 if dek is None and not meta_seen and bp.is_standfirst(line.text):
                     dek = line
                     continue
-                if not bp.is_prose(line.text) and caption is None and not chrome_seen and len(
-                        bp.words(line.text)) >= 3:
+                if (
+                    not bp.is_prose(line.text)
+                    and caption is None
+                    and not chrome_seen
+                    and len(bp.words(line.text)) >= 3
+                ):
                     caption, meta_seen = line.text, True
                     continue
                 in_header = False
@@ -425,9 +467,13 @@ def build_candidate(page: Page, profile: Profile, title_index: int, stop: int,
         return f"the headline {title!r} on line {title_line.no} has no article text below it"
     end = max(line.no for line in body)
     return Candidate(
-        title=title, body="\n\n".join(line.text for line in body),
-        span=Span(start, end), section=section, dek=dek.text if dek else None,
-        image_caption=split_credit(caption)[0] if caption else None, authors=authors,
+        title=title,
+        body="\n\n".join(line.text for line in body),
+        span=Span(start, end),
+        section=section,
+        dek=dek.text if dek else None,
+        image_caption=split_credit(caption)[0] if caption else None,
+        authors=authors,
     )
 
 
@@ -476,9 +522,15 @@ class TextExtractor(Extractor):
         if entry.profile:
             found = load_profile(entry.profile)
             if found is None:
-                yield Issue(entry.path, entry.line, "/profile", "extract.unknown-profile",
-                            f"no profile {entry.profile!r} in toolkit/profiles/; the generic "
-                            "extractor was used", severity="warning")
+                yield Issue(
+                    entry.path,
+                    entry.line,
+                    "/profile",
+                    "extract.unknown-profile",
+                    f"no profile {entry.profile!r} in toolkit/profiles/; the generic "
+                    "extractor was used",
+                    severity="warning",
+                )
             else:
                 profile = found
         data = read_page_bytes(path, entry)
@@ -499,8 +551,11 @@ class TextExtractor(Extractor):
         for problem in problems:
             yield page_issue(entry, "extract.no-article", problem)
         if not candidates and not problems:
-            yield page_issue(entry, "extract.no-article",
-                             "no headline followed by article text was found on the page")
+            yield page_issue(
+                entry,
+                "extract.no-article",
+                "no headline followed by article text was found on the page",
+            )
         for candidate in candidates:
             if candidate.kind == "article":
                 # A page holding one article is that article: its address is the article's.

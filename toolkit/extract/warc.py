@@ -45,8 +45,9 @@ def max_expanded_bytes() -> int:
     return int(value) if value.isdigit() else MAX_EXPANDED_BYTES
 
 
-def complete_gzip_prefix(handle: IO[bytes], max_expanded: int | None = None
-                         ) -> tuple[int, str | None]:
+def complete_gzip_prefix(
+    handle: IO[bytes], max_expanded: int | None = None
+) -> tuple[int, str | None]:
     """How many leading bytes are whole gzip members, and what is wrong after them (None when
     the file ends exactly after a whole member). Members are only counted while the expanded
     size stays within ``max_expanded`` (default :func:`max_expanded_bytes`)."""
@@ -67,8 +68,10 @@ def complete_gzip_prefix(handle: IO[bytes], max_expanded: int | None = None
         except zlib.error as exc:
             return good, f"the gzip data is corrupt after byte {good}: {exc}"
         if expanded > limit:
-            return good, (f"the gzip data expands past {limit:,} bytes after byte {good} (a "
-                          "decompression bomb?); set DTK_MAX_EXPANDED_BYTES to read larger files")
+            return good, (
+                f"the gzip data expands past {limit:,} bytes after byte {good} (a "
+                "decompression bomb?); set DTK_MAX_EXPANDED_BYTES to read larger files"
+            )
         started = True
         if inflater.eof:
             offset += size - len(inflater.unused_data)
@@ -119,13 +122,20 @@ class WarcExtractor(Extractor):
             return
         if problem and limit:
             hint = "" if "decompression bomb" in problem else " (a truncated download?)"
-            yield page_issue(entry, "extract.unreadable",
-                             f"{problem}{hint}; records after it were not read")
+            yield page_issue(
+                entry, "extract.unreadable", f"{problem}{hint}; records after it were not read"
+            )
         elif problem:
             yield page_issue(entry, "extract.unreadable", problem)
 
-    def _records(self, archive_iterator: Any, handle: IO[bytes], entry: SourceEntry,
-                 gzipped: bool, limit: int | None) -> Iterator[Item]:
+    def _records(
+        self,
+        archive_iterator: Any,
+        handle: IO[bytes],
+        entry: SourceEntry,
+        gzipped: bool,
+        limit: int | None,
+    ) -> Iterator[Item]:
         from warcio.exceptions import ArchiveLoadFailed
 
         lines = _LineCounter(Path(handle.name), gzipped)
@@ -151,12 +161,23 @@ class WarcExtractor(Extractor):
         # warcio raises these for bytes that are not WARC/ARC or a record cut mid-header; the
         # AttributeError/TypeError/IndexError/KeyError come from headers it does not expect, such
         # as a response without WARC-Target-URI (fuzz crashes, issue 7).
-        except (ArchiveLoadFailed, EOFError, ValueError, zlib.error, AttributeError, TypeError,
-                IndexError, KeyError) as exc:
+        except (
+            ArchiveLoadFailed,
+            EOFError,
+            ValueError,
+            zlib.error,
+            AttributeError,
+            TypeError,
+            IndexError,
+            KeyError,
+        ) as exc:
             if limit is not None and limit < self.size:
                 return  # the broken gzip member is reported once, by extract()
-            yield page_issue(entry, "extract.unreadable",
-                             f"cannot read the WARC file past byte {iterator.offset}: {exc}")
+            yield page_issue(
+                entry,
+                "extract.unreadable",
+                f"cannot read the WARC file past byte {iterator.offset}: {exc}",
+            )
         finally:
             lines.close()
 
@@ -168,23 +189,45 @@ class WarcExtractor(Extractor):
         if kind in NOT_PAGES:
             return None
         if kind not in ("response", "resource"):
-            return Issue(entry.path, 1, "", "extract.skipped-record",
-                         f"{where}: not a response; skipped", column=1, severity="warning")
+            return Issue(
+                entry.path,
+                1,
+                "",
+                "extract.skipped-record",
+                f"{where}: not a response; skipped",
+                column=1,
+                severity="warning",
+            )
         headers = record.http_headers if kind == "response" else record.rec_headers
         content_type = (headers.get_header("Content-Type") if headers else "") or ""
         status = headers.get_statuscode() if kind == "response" and headers else "200"
         if not content_type.lower().startswith(HTML_TYPES):
-            return Issue(entry.path, 1, "", "extract.skipped-record",
-                         f"{where}: content type {content_type or 'unknown'!r} is not HTML; "
-                         "skipped",
-                         severity="warning")
+            return Issue(
+                entry.path,
+                1,
+                "",
+                "extract.skipped-record",
+                f"{where}: content type {content_type or 'unknown'!r} is not HTML; skipped",
+                severity="warning",
+            )
         if not str(status).startswith("2"):
-            return Issue(entry.path, 1, "", "extract.skipped-record",
-                         f"{where}: HTTP status {status}; skipped", severity="warning")
+            return Issue(
+                entry.path,
+                1,
+                "",
+                "extract.skipped-record",
+                f"{where}: HTTP status {status}; skipped",
+                severity="warning",
+            )
         payload = record.content_stream().read(MAX_PAGE_BYTES + 1)
         if len(payload) > MAX_PAGE_BYTES:
-            return Issue(entry.path, 1, "", "extract.unreadable",
-                         f"{where}: the page is larger than {MAX_PAGE_BYTES:,} bytes")
+            return Issue(
+                entry.path,
+                1,
+                "",
+                "extract.unreadable",
+                f"{where}: the page is larger than {MAX_PAGE_BYTES:,} bytes",
+            )
         result = html_candidate(payload, url=uri, span=Span(1, 1), extra="warc")
         if isinstance(result, tuple):
             rule, message = result

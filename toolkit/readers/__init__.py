@@ -23,5 +23,11 @@ def reader_for(path: Path, **options: Any) -> Reader:
 
 
 __all__ = [
-    "READERS", "Batch", "JsonArrayReader", "JsonlReader", "ParsedRecord", "Reader", "reader_for",
+    "READERS",
+    "Batch",
+    "JsonArrayReader",
+    "JsonlReader",
+    "ParsedRecord",
+    "Reader",
+    "reader_for",
 ]

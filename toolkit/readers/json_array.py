@@ -30,7 +30,7 @@ def _element_spans(data: bytes, start: int) -> Iterator[tuple[int, int]]:
         elif token in (b"]", b"}"):
             depth -= 1
             if depth == 0:
-                if data[element_start:match.start()].strip():
+                if data[element_start : match.start()].strip():
                     yield element_start, match.start()
                 yield match.end(), CLOSED
                 return
@@ -46,20 +46,31 @@ class JsonArrayReader(Reader):
     def batches(self) -> Iterator[Batch]:
         batch = Batch()
         if self.path.stat().st_size > MAX_ARRAY_BYTES:
-            batch.issues.append(Issue(
-                self.display, 1, "", "file.too-large",
-                f"JSON array files over {MAX_ARRAY_BYTES >> 20} MiB are not read into memory; "
-                "convert to JSON Lines (one record per line)",
-            ))
+            batch.issues.append(
+                Issue(
+                    self.display,
+                    1,
+                    "",
+                    "file.too-large",
+                    f"JSON array files over {MAX_ARRAY_BYTES >> 20} MiB are not read into memory; "
+                    "convert to JSON Lines (one record per line)",
+                )
+            )
             yield batch
             return
         data = self.path.read_bytes()
         if data.startswith(BOM):
-            data = data[len(BOM):]
-            batch.issues.append(Issue(
-                self.display, 1, "", "encoding.bom",
-                "file starts with a UTF-8 byte-order mark; save it without one", severity="warning",
-            ))
+            data = data[len(BOM) :]
+            batch.issues.append(
+                Issue(
+                    self.display,
+                    1,
+                    "",
+                    "encoding.bom",
+                    "file starts with a UTF-8 byte-order mark; save it without one",
+                    severity="warning",
+                )
+            )
         stripped = data.lstrip()
         if not stripped:
             yield batch
@@ -81,11 +92,17 @@ class JsonArrayReader(Reader):
             line = data.count(b"\n", 0, exc.start) + 1
             batch.failed.append(line)
             col = exc.start - data.rfind(b"\n", 0, exc.start)
-            batch.issues.append(Issue(
-                self.display, line, "", "encoding.utf8",
-                f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte {col} of the line; "
-                "re-save the file as UTF-8", column=col,
-            ))
+            batch.issues.append(
+                Issue(
+                    self.display,
+                    line,
+                    "",
+                    "encoding.utf8",
+                    f"invalid UTF-8 byte 0x{data[exc.start]:02x} at byte {col} of the line; "
+                    "re-save the file as UTF-8",
+                    column=col,
+                )
+            )
             yield batch
             return
         offset = len(data) - len(stripped)
@@ -98,9 +115,16 @@ class JsonArrayReader(Reader):
                     skip = len(rest) - len(rest.lstrip())
                     line += data.count(b"\n", counted_to, begin + skip)
                     col = begin + skip - data.rfind(b"\n", 0, begin + skip)
-                    batch.issues.append(Issue(self.display, line, "", "json.syntax",
-                                              "unexpected text after the end of the JSON array",
-                                              column=col))
+                    batch.issues.append(
+                        Issue(
+                            self.display,
+                            line,
+                            "",
+                            "json.syntax",
+                            "unexpected text after the end of the JSON array",
+                            column=col,
+                        )
+                    )
                 break
             if unterminated:
                 if not data[begin:].strip():
@@ -111,8 +135,9 @@ class JsonArrayReader(Reader):
             line += data.count(b"\n", counted_to, begin + lead)
             counted_to = begin + lead
             batch.attempted += 1
-            value, issue = parse_record(data[begin:end], file=self.display, line=line,
-                                        unterminated=unterminated)
+            value, issue = parse_record(
+                data[begin:end], file=self.display, line=line, unterminated=unterminated
+            )
             if issue:
                 batch.issues.append(self._relocate(issue, data, begin, lead))
                 batch.failed.append(line)
@@ -126,9 +151,14 @@ class JsonArrayReader(Reader):
         yield batch
 
     def _not_closed(self, data: bytes) -> Issue:
-        return Issue(self.display, data.count(b"\n") + 1, "", "json.truncated",
-                     "the file ends before the JSON array is closed: it looks truncated",
-                     column=len(data) - data.rfind(b"\n"))
+        return Issue(
+            self.display,
+            data.count(b"\n") + 1,
+            "",
+            "json.truncated",
+            "the file ends before the JSON array is closed: it looks truncated",
+            column=len(data) - data.rfind(b"\n"),
+        )
 
     @staticmethod
     def _relocate(issue: Issue, data: bytes, begin: int, lead: int) -> Issue:
@@ -136,5 +166,12 @@ class JsonArrayReader(Reader):
         position = begin + issue.column - 1 if issue.column > 1 else begin + lead
         line = data.count(b"\n", 0, position) + 1
         column = position - data.rfind(b"\n", 0, position)
-        return Issue(issue.file, line, issue.pointer, issue.rule, issue.message, column=column,
-                     severity=issue.severity)
+        return Issue(
+            issue.file,
+            line,
+            issue.pointer,
+            issue.rule,
+            issue.message,
+            column=column,
+            severity=issue.severity,
+        )

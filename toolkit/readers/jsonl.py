@@ -24,8 +24,9 @@ class JsonlReader(Reader):
     just after a newline (see :func:`toolkit.parallel.split_ranges`); line numbers are then
     counted from the range start, and :attr:`newlines` tells how many the range held."""
 
-    def __init__(self, path: Path, *, start: int = 0, end: int | None = None,
-                 **options: Any) -> None:
+    def __init__(
+        self, path: Path, *, start: int = 0, end: int | None = None, **options: Any
+    ) -> None:
         super().__init__(path, **options)
         self.start, self.end = start, end
         self.newlines = 0
@@ -70,33 +71,54 @@ class JsonlReader(Reader):
             if content is None:
                 batch.attempted += 1
                 batch.failed.append(line_no)
-                batch.issues.append(Issue(
-                    self.display, line_no, "", "record.too-long",
-                    f"line is longer than {self.max_line_bytes:,} bytes; split the record or "
-                    "raise --max-line-bytes",
-                ))
+                batch.issues.append(
+                    Issue(
+                        self.display,
+                        line_no,
+                        "",
+                        "record.too-long",
+                        f"line is longer than {self.max_line_bytes:,} bytes; split the record or "
+                        "raise --max-line-bytes",
+                    )
+                )
                 continue
             if line_no == 1 and bom_possible and content.startswith(BOM):
-                content = content[len(BOM):]
-                batch.issues.append(Issue(
-                    self.display, 1, "", "encoding.bom",
-                    "file starts with a UTF-8 byte-order mark; save it without one",
-                    severity="warning",
-                ))
+                content = content[len(BOM) :]
+                batch.issues.append(
+                    Issue(
+                        self.display,
+                        1,
+                        "",
+                        "encoding.bom",
+                        "file starts with a UTF-8 byte-order mark; save it without one",
+                        severity="warning",
+                    )
+                )
             if content.endswith(b"\r"):
                 content = content[:-1]
                 if not crlf_seen:
                     crlf_seen = True
-                    batch.issues.append(Issue(
-                        self.display, line_no, "", "format.crlf",
-                        "lines end with CRLF; they are read as LF (reported once per file)",
-                        severity="warning",
-                    ))
+                    batch.issues.append(
+                        Issue(
+                            self.display,
+                            line_no,
+                            "",
+                            "format.crlf",
+                            "lines end with CRLF; they are read as LF (reported once per file)",
+                            severity="warning",
+                        )
+                    )
             if not content.strip():
-                batch.issues.append(Issue(
-                    self.display, line_no, "", "format.blank-line", "blank line skipped",
-                    severity="warning",
-                ))
+                batch.issues.append(
+                    Issue(
+                        self.display,
+                        line_no,
+                        "",
+                        "format.blank-line",
+                        "blank line skipped",
+                        severity="warning",
+                    )
+                )
                 continue
             batch.attempted += 1
             value, issue = parse_record(

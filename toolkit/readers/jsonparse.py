@@ -94,7 +94,10 @@ def diagnose(raw: bytes, *, file: str, line: int, unterminated: bool) -> Issue:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return Issue(
-            file, line, "", "encoding.utf8",
+            file,
+            line,
+            "",
+            "encoding.utf8",
             f"invalid UTF-8 byte 0x{raw[exc.start]:02x} at byte {exc.start + 1} of the line; "
             "re-save the file as UTF-8",
             column=exc.start + 1,
@@ -104,8 +107,12 @@ def diagnose(raw: bytes, *, file: str, line: int, unterminated: bool) -> Issue:
     except _NonFinite as exc:
         col = _byte_column(text, text.find(str(exc)))
         return Issue(
-            file, line, "", "json.nan",
-            f"{exc} is not valid JSON; write null or a string instead", column=col,
+            file,
+            line,
+            "",
+            "json.nan",
+            f"{exc} is not valid JSON; write null or a string instead",
+            column=col,
         )
     except RecursionError:
         return Issue(file, line, "", "json.too-deep", "the value nests too deeply to be parsed")
@@ -114,7 +121,10 @@ def diagnose(raw: bytes, *, file: str, line: int, unterminated: bool) -> Issue:
         # A value cut short fails either at its end or inside an unterminated string.
         if unterminated and (exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated")):
             return Issue(
-                file, line, "", "json.truncated",
+                file,
+                line,
+                "",
+                "json.truncated",
                 "the last line ends before the JSON value does: the file looks truncated",
                 column=len(raw) + 1,
             )
@@ -133,15 +143,24 @@ def parse_record(
         return None, diagnose(raw, file=file, line=line, unterminated=unterminated)
     if not isinstance(value, dict):
         kind = "an array" if isinstance(value, list) else type(value).__name__
-        kind = {"str": "a string", "int": "a number", "float": "a number", "NoneType": "null",
-                "bool": "a boolean"}.get(kind, kind)
-        return None, Issue(file, line, "", "json.not-object",
-                           f"a record must be a JSON object, got {kind}")
+        kind = {
+            "str": "a string",
+            "int": "a number",
+            "float": "a number",
+            "NoneType": "null",
+            "bool": "a boolean",
+        }.get(kind, kind)
+        return None, Issue(
+            file, line, "", "json.not-object", f"a record must be a JSON object, got {kind}"
+        )
     duplicate = find_duplicate_key(raw, value)
     if duplicate:
         pointer, key = duplicate
         return None, Issue(
-            file, line, pointer, "json.duplicate-key",
+            file,
+            line,
+            pointer,
+            "json.duplicate-key",
             f"key {key!r} appears twice in the same object; keep only one",
         )
     return value, None
