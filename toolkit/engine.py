@@ -5,13 +5,12 @@ byte-identical whichever one ran it.
 
 from __future__ import annotations
 
-import multiprocessing
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from toolkit.errors import UsageError
-from toolkit.parallel import default_workers
+from toolkit.parallel import default_workers, ordered_map
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -19,13 +18,8 @@ ENGINES = ("local", "ray")
 
 
 def run_local(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[R]:
-    """Run ``fn`` over ``tasks`` with ``workers`` spawned processes (safe beside Arrow threads)."""
-    if workers <= 1 or len(tasks) <= 1:
-        yield from map(fn, tasks)
-        return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(min(workers, len(tasks))) as pool:
-        yield from pool.imap(fn, tasks)
+    """Run ``fn`` over ``tasks`` with up to ``workers`` spawned processes, in task order."""
+    return ordered_map(fn, tasks, workers=min(workers, len(tasks)))
 
 
 def run_ray(fn: Callable[[T], R], tasks: Sequence[T], address: str | None) -> Iterator[R]:

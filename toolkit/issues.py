@@ -21,7 +21,9 @@ RULES: dict[str, str] = {
     "file.empty": "The file holds no records at all.",
     "file.no-inputs": "A directory was given but holds no .jsonl or .json file.",
     "file.too-large": "A JSON array file is larger than the in-memory limit; send JSONL instead.",
-    "encoding.utf8": "The line is not valid UTF-8; the column is the byte of the first bad byte.",
+    "encoding.utf8": (
+        "The line is not valid UTF-8; the column is the byte offset of the first bad byte."
+    ),
     "encoding.bom": "The file starts with a UTF-8 byte-order mark (warning; the mark is skipped).",
     "format.crlf": "Lines end with CRLF (warning; they are read as LF).",
     "format.blank-line": "A blank line between records (warning; it is skipped).",
@@ -36,7 +38,9 @@ RULES: dict[str, str] = {
     "record.exists": "A record with this content id is already in the current release in dist/.",
     "manifest.missing-file": "The manifest lists a file that is not in raw/.",
     "manifest.sha256": "The file's SHA-256 differs from the manifest entry.",
-    "manifest.unsafe-path": "The path leaves raw/ (.., absolute, symlink) or has control chars.",
+    "manifest.unsafe-path": (
+        "The path leaves raw/ (.., absolute, symlink out) or holds control characters."
+    ),
     "manifest.duplicate-path": "The manifest lists the same file twice.",
     "manifest.unlisted-file": "A file in raw/ has no manifest entry (warning).",
     "extract.no-article": "The page yields no article text.",
@@ -45,7 +49,9 @@ RULES: dict[str, str] = {
     "extract.unknown-profile": (
         "The manifest names a profile not in toolkit/profiles/; the generic path is used (warning)."
     ),
-    "release.missing-file": "A file the release manifest lists (or the manifest itself) is missing",
+    "release.missing-file": (
+        "A file the release manifest lists (or the manifest itself) is missing."
+    ),
     "release.checksum": "A release file's SHA-256 or size differs from manifest.json.",
     "release.unlisted-file": "A file in data/ or jsonl/ is not listed in manifest.json.",
     "release.unreadable": "A release file cannot be read (corrupt Parquet).",

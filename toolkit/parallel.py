@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -75,14 +76,25 @@ def ordered_map(
     initializer: Callable[..., object] | None = None,
     initargs: tuple[object, ...] = (),
 ) -> Iterator[R]:
-    """``func`` over ``tasks``, results in task order. With ``workers > 1`` the tasks run on a
-    pool of spawned processes (``func`` and the tasks must pickle); stopping the iteration early
-    terminates the pool."""
+    """``func`` over ``tasks``, results in task order. With ``workers > 1`` the tasks run in
+    spawned processes (``func`` and the tasks must pickle). Stopping the iteration early
+    cancels the tasks not yet started and waits for the running ones: a process pool killed
+    mid-task can deadlock its feeder thread, so nothing is ever terminated."""
     if workers <= 1:
         if initializer is not None:
             initializer(*initargs)
         yield from map(func, tasks)
         return
     context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=initializer, initargs=initargs) as pool:
-        yield from pool.imap(func, tasks, chunksize=1)
+    executor = ProcessPoolExecutor(  # typeshed cannot match initargs to a Callable[..., object]
+        workers,
+        mp_context=context,
+        initializer=initializer,
+        initargs=initargs,  # type: ignore[arg-type]
+    )
+    try:
+        futures = [executor.submit(func, task) for task in tasks]
+        for future in futures:
+            yield future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
