@@ -43,3 +43,12 @@ def test_every_rule_code_in_the_catalogue_is_documented():
     from toolkit.issues import RULES
 
     assert all(description.strip() for description in RULES.values())
+
+
+def test_public_api_is_exported_and_documented():
+    import toolkit
+
+    for name in toolkit.__all__:
+        value = getattr(toolkit, name)
+        if callable(value) and not isinstance(value, type):
+            assert value.__doc__, f"toolkit.{name} has no docstring"
