@@ -35,10 +35,10 @@ class Duplicate:
 
 
 def lead_shingles(title: str, body: str) -> list[str]:
-    """Word 3-grams of the normalised title and the first words of the body."""
-    # Only the lead matters: cut before normalising (a word is rarely over 30 characters).
-    lead = f"{title} {body[: LEAD_WORDS * 30]}"
-    words = normalize_text(lead).split()[: LEAD_WORDS + len(title.split())]
+    """Word 3-grams of the normalised title and the first words of the normalised body."""
+    # normalize_text is cached: the body was normalised for its id a moment ago.
+    words = normalize_text(title).split()
+    words += normalize_text(body).split(" ", LEAD_WORDS)[:LEAD_WORDS]
     if len(words) < SHINGLE:
         return [" ".join(words)]
     return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]

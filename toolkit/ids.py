@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
+#: Normalised texts remembered: a build normalises each body twice (for its id, then for its
+#: MinHash lead) with up to one reader batch (4,096 records) in between.
+NORMALIZE_CACHE = 8192
 
+
+@lru_cache(maxsize=NORMALIZE_CACHE)
 def normalize_text(text: str) -> str:
     """NFKC, case-folded, whitespace collapsed: differences a reader would not call a change."""
     if text.isascii():  # NFKC changes nothing and casefold is lower() on ASCII: skip the work
