@@ -72,15 +72,14 @@ class _UnionFind:
             self.parent.setdefault(min(ra, rb), min(ra, rb))
 
 
-def _band_keys(signatures: np.ndarray) -> np.ndarray:
-    """One uint64 key per band and record: the band's rows mixed together."""
-    n = signatures.shape[0]
-    bands = signatures.reshape(n, -1, ROWS_PER_BAND).astype(np.uint64)
-    keys = np.zeros(bands.shape[:2], dtype=np.uint64)
+def _band_key(signatures: np.ndarray, rows: np.ndarray, band: int) -> np.ndarray:
+    """One uint64 key per record for one band: the band's rows mixed together. One band at a
+    time, so the working memory is a few bytes per record, not the whole signature widened."""
+    key = np.zeros(len(rows), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for row in range(ROWS_PER_BAND):
-            keys = keys * np.uint64(0x100000001B3) ^ bands[:, :, row]
-    return keys
+        for column in range(band * ROWS_PER_BAND, (band + 1) * ROWS_PER_BAND):
+            key = key * np.uint64(0x100000001B3) ^ signatures[rows, column].astype(np.uint64)
+    return key
 
 
 def find_duplicates(
@@ -109,9 +108,8 @@ def find_duplicates(
     clusters = _UnionFind()
     similarity: dict[tuple[int, int], float] = {}
     if threshold < 1.0 and len(unique) > 1:
-        keys = _band_keys(signatures[unique])
-        for band in range(keys.shape[1]):
-            column = keys[:, band]
+        for band in range(signatures.shape[1] // ROWS_PER_BAND):
+            column = _band_key(signatures, unique, band)
             band_order = np.argsort(column, kind="stable")
             sorted_keys = column[band_order]
             same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])

@@ -130,7 +130,10 @@ def _merge(
         if results
         else np.zeros(0, np.int32)
     )
+    for result in results:  # the merged arrays replace the per-shard ones: free those
+        result.release_arrays()
     drops = find_duplicates(ids, lengths, signatures, config.dedup_threshold)
+    del signatures, lengths
     keep = np.ones(len(ids), dtype=bool)
     keep[list(drops)] = False
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}

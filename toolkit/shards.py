@@ -74,7 +74,16 @@ class ShardResult:
 
     @property
     def rows(self) -> int:
-        return len(self.ids)
+        return self._rows if self._rows is not None else len(self.ids)
+
+    _rows: int | None = None
+
+    def release_arrays(self) -> None:
+        """Drop the arrays once merged (the row count stays)."""
+        self._rows = len(self.ids)
+        empty = np.zeros(0, np.uint8)
+        self.ids = self.lengths = self.split_codes = empty
+        self.signatures = np.zeros((0, NUM_PERM), np.uint32)
 
 
 class LineFetcher:
