@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import orjson
 import pytest
 
 from tests.test_release import add_jsonl_source, submission, tree_bytes
+from toolkit.errors import WorkerError
+from toolkit.parallel import ordered_map
 from toolkit.release import build_release
 
 
@@ -53,3 +57,18 @@ def test_byte_ranges_of_a_large_jsonl_give_the_same_release(corpus, tmp_path, mo
     assert [(r["source_file"], r["line"], r["raw"]) for r in rejects] == [
         (f"part{p}.jsonl", 51, "{broken") for p in range(3)
     ]
+
+
+def _die(_task: int) -> int:
+    os._exit(3)
+
+
+def test_a_dead_worker_is_a_clear_error_not_a_hang():
+    with pytest.raises(WorkerError, match="a worker process died"):
+        list(ordered_map(_die, [1, 2, 3], workers=2))
+
+
+def test_stopping_early_cancels_the_rest_without_hanging():
+    results = ordered_map(abs, [-1, -2, -3, -4], workers=2)
+    assert next(results) == 1
+    results.close()

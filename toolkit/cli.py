@@ -15,10 +15,18 @@ from typing import Any, Literal, TypeVar
 import click
 
 from toolkit import __version__
-from toolkit.errors import InputError, ToolkitError, UsageError
+from toolkit.errors import (
+    BuildLockedError,
+    InputError,
+    SchemaError,
+    ToolkitError,
+    UsageError,
+    WorkerError,
+)
 from toolkit.reporters import REPORTERS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+CANNOT_PROCEED = (UsageError, InputError, SchemaError, BuildLockedError, WorkerError)
 UNREADABLE_RULES = frozenset({"file.not-found", "file.unreadable", "file.no-inputs"})
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,7 +40,9 @@ def use_color(mode: Literal["auto", "always", "never"], stream: Any = None) -> b
 
 
 def handle_errors(func: F) -> F:
-    """Turn toolkit errors into a one-line message and exit code 2 (or a traceback on demand)."""
+    """Turn toolkit errors into a one-line message and an exit code: 2 when the run could not
+    proceed (usage, unreadable input, bad schema, locked or dead workers), 1 when the data or the
+    release is at fault (or a traceback, on demand)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -43,10 +53,7 @@ def handle_errors(func: F) -> F:
             if ctx.find_root().params.get("traceback"):
                 raise
             click.echo(f"error: {exc}", err=True)
-            code = EXIT_USAGE if isinstance(exc, UsageError | InputError) else EXIT_INVALID
-            if type(exc).__name__ in ("SchemaError", "BuildLockedError"):
-                code = EXIT_USAGE
-            ctx.exit(code)
+            ctx.exit(EXIT_USAGE if isinstance(exc, CANNOT_PROCEED) else EXIT_INVALID)
 
     return wrapper  # type: ignore[return-value]
 

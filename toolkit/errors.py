@@ -7,6 +7,7 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
     ├── UsageError        bad option, config value or argument combination
     ├── InputError        an input path cannot be read at all
     ├── SchemaError       a schema or profile file is invalid, or refers outside schema/
+    ├── WorkerError       a worker process died (killed, or out of memory)
     └── ReleaseError      a release cannot be built or does not check out
         ├── BuildLockedError   another build holds the release lock
         └── VersionBumpError   the dataset version is too small for what the release changes
@@ -29,6 +30,10 @@ class InputError(ToolkitError):
 
 class SchemaError(ToolkitError):
     """A schema or profile file is invalid or refers to something outside the local registry."""
+
+
+class WorkerError(ToolkitError):
+    """A worker process died before finishing its part of the input."""
 
 
 class ReleaseError(ToolkitError):

@@ -14,8 +14,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
+
+from toolkit.errors import WorkerError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -95,6 +98,13 @@ def ordered_map(
     try:
         futures = [executor.submit(func, task) for task in tasks]
         for future in futures:
-            yield future.result()
+            try:
+                result = future.result()
+            except BrokenProcessPool as exc:
+                raise WorkerError(
+                    "a worker process died (killed, or out of memory); nothing was written; "
+                    "try again with --workers 1 or with more memory"
+                ) from exc
+            yield result
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
