@@ -117,21 +117,22 @@ def _merge(
 ) -> dict[str, Any]:
     """Pass two: deduplicate across all shards, then write splits, rejects and duplicates."""
     names = list(config.split_ratios)
-    ids = np.concatenate([r.ids for r in results]) if results else np.zeros(0, "S16")
-    lengths = np.concatenate([r.lengths for r in results]) if results else np.zeros(0, np.int64)
-    signatures = (
-        np.concatenate([r.signatures for r in results])
-        if results
-        else np.zeros((0, NUM_PERM), np.uint32)
-    )
-    codes = np.concatenate([r.split_codes for r in results]) if results else np.zeros(0, np.int8)
-    sources = (
-        np.concatenate([np.full(r.rows, r.source, np.int32) for r in results])
-        if results
-        else np.zeros(0, np.int32)
-    )
-    for result in results:  # the merged arrays replace the per-shard ones: free those
-        result.release_arrays()
+    total = sum(r.rows for r in results)
+    ids = np.empty(total, "S16")
+    lengths = np.empty(total, np.int64)
+    signatures = np.empty((total, NUM_PERM), np.uint32)
+    codes = np.empty(total, np.int8)
+    sources = np.empty(total, np.int32)
+    offset = 0
+    for result in results:  # one shard's facts in memory at a time
+        arrays = result.load_facts()
+        stop = offset + result.rows
+        ids[offset:stop] = arrays["ids"]
+        lengths[offset:stop] = arrays["lengths"]
+        signatures[offset:stop] = arrays["signatures"]
+        codes[offset:stop] = arrays["split_codes"]
+        sources[offset:stop] = result.source
+        offset = stop
     drops = find_duplicates(ids, lengths, signatures, config.dedup_threshold)
     del signatures, lengths
     keep = np.ones(len(ids), dtype=bool)

@@ -60,30 +60,21 @@ class ShardTask:
 
 @dataclass
 class ShardResult:
-    """What a task produced: files in the work folder plus arrays aligned with its valid rows."""
+    """What a task produced: files in the work folder (the spilled rows, the rejects, and the
+    per-row facts the merge needs), so the parent holds nothing per record until it merges."""
 
     index: int
     source: int
     counts: SourceCounts
     spool: Path
     rejects: Path
-    ids: np.ndarray
-    lengths: np.ndarray
-    signatures: np.ndarray
-    split_codes: np.ndarray
+    facts: Path
+    rows: int
 
-    @property
-    def rows(self) -> int:
-        return self._rows if self._rows is not None else len(self.ids)
-
-    _rows: int | None = None
-
-    def release_arrays(self) -> None:
-        """Drop the arrays once merged (the row count stays)."""
-        self._rows = len(self.ids)
-        empty = np.zeros(0, np.uint8)
-        self.ids = self.lengths = self.split_codes = empty
-        self.signatures = np.zeros((0, NUM_PERM), np.uint32)
+    def load_facts(self) -> dict[str, np.ndarray]:
+        """``ids`` (S16), ``lengths``, ``signatures`` (rows × NUM_PERM) and ``split_codes``."""
+        with np.load(self.facts) as data:
+            return {name: data[name] for name in data.files}
 
 
 class LineFetcher:
@@ -225,14 +216,20 @@ def process_shard(task: ShardTask) -> ShardResult:
                 spool.write_table(pa.Table.from_pylist(pending, schema=schema))
     finally:
         rejects.close()
+    facts = task.work_dir / f"facts-{task.index:05d}.npz"
+    np.savez(
+        facts,
+        ids=np.array(ids, dtype="S16"),
+        lengths=np.array(lengths, dtype=np.int64),
+        signatures=np.stack(signatures) if signatures else np.zeros((0, NUM_PERM), np.uint32),
+        split_codes=np.array(codes, dtype=np.int8),
+    )
     return ShardResult(
         index=task.index,
         source=task.source,
         counts=counts,
         spool=spool_path,
         rejects=rejects.path,
-        ids=np.array(ids, dtype="S16"),
-        lengths=np.array(lengths, dtype=np.int64),
-        signatures=np.stack(signatures) if signatures else np.zeros((0, NUM_PERM), np.uint32),
-        split_codes=np.array(codes, dtype=np.int8),
+        facts=facts,
+        rows=len(ids),
     )
