@@ -58,6 +58,25 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+#: Options shared by the commands that print a report (sqlite-utils' ``output_options`` idea).
+report_format_option = click.option(
+    "-o",
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(REPORTERS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+color_option = click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report (NO_COLOR is honoured).",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dtk")
 @click.option("--traceback", is_flag=True, help="Show the full traceback of internal errors.")
@@ -73,15 +92,7 @@ def main(traceback: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(REPORTERS)),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@report_format_option
 @click.option(
     "--schema",
     default="auto",
@@ -109,13 +120,7 @@ def main(traceback: bool) -> None:
     show_default=True,
     help="Longest line read as a record.",
 )
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the text report (NO_COLOR is honoured).",
-)
+@color_option
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -273,23 +278,9 @@ def build(
 
 @main.command()
 @click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"), required=False)
-@click.option(
-    "-o",
-    "--format",
-    "output_format",
-    type=click.Choice(sorted(REPORTERS)),
-    default="text",
-    show_default=True,
-    help="Report format.",
-)
+@report_format_option
 @click.option("--no-load", is_flag=True, help="Skip the datasets.load_dataset check.")
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the text report (NO_COLOR is honoured).",
-)
+@color_option
 @handle_errors
 def check(
     dist: Path, output_format: str, no_load: bool, color: Literal["auto", "always", "never"]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from toolkit.issues import Issue
 from toolkit.readers.base import Batch, ParsedRecord, Reader
-from toolkit.readers.jsonl import BOM
+from toolkit.readers.jsonl import BOM, bom_issue
 from toolkit.readers.jsonparse import parse_record
 
 #: Largest JSON array file read into memory.
@@ -61,16 +61,7 @@ class JsonArrayReader(Reader):
         data = self.path.read_bytes()
         if data.startswith(BOM):
             data = data[len(BOM) :]
-            batch.issues.append(
-                Issue(
-                    self.display,
-                    1,
-                    "",
-                    "encoding.bom",
-                    "file starts with a UTF-8 byte-order mark; save it without one",
-                    severity="warning",
-                )
-            )
+            batch.issues.append(bom_issue(self.display))
         stripped = data.lstrip()
         if not stripped:
             yield batch

@@ -19,6 +19,18 @@ CHUNK_BYTES = 1 << 20
 BOM = b"\xef\xbb\xbf"
 
 
+def bom_issue(display: str) -> Issue:
+    """The warning for a file that starts with a UTF-8 byte-order mark (the mark is skipped)."""
+    return Issue(
+        display,
+        1,
+        "",
+        "encoding.bom",
+        "file starts with a UTF-8 byte-order mark; save it without one",
+        severity="warning",
+    )
+
+
 class JsonlReader(Reader):
     """One JSON object per line. ``start``/``end`` restrict reading to a byte range that begins
     just after a newline (see :func:`toolkit.parallel.split_ranges`); line numbers are then
@@ -84,16 +96,7 @@ class JsonlReader(Reader):
                 continue
             if line_no == 1 and bom_possible and content.startswith(BOM):
                 content = content[len(BOM) :]
-                batch.issues.append(
-                    Issue(
-                        self.display,
-                        1,
-                        "",
-                        "encoding.bom",
-                        "file starts with a UTF-8 byte-order mark; save it without one",
-                        severity="warning",
-                    )
-                )
+                batch.issues.append(bom_issue(self.display))
             if content.endswith(b"\r"):
                 content = content[:-1]
                 if not crlf_seen:
