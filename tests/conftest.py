@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from toolkit.cli import main
+from toolkit.manifest import SourceEntry, sha256_file
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -33,3 +34,23 @@ def raw_copy(tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(RAW, target)
     return target
+
+
+def make_entry(raw_dir: Path, path: str, fmt: str = "text", **fields: object) -> SourceEntry:
+    """A manifest entry for ``raw_dir/path`` (its real sha256 when the file exists), with
+    neutral defaults any field of which a test may override."""
+    target = raw_dir / path
+    values: dict[str, object] = {
+        "path": path,
+        "sha256": sha256_file(target) if target.is_file() else "0" * 64,
+        "format": fmt,
+        "publisher": "X",
+        "url": None,
+        "retrieved_at": None,
+        "language": "en",
+        "license": None,
+        "profile": None,
+        "line": 1,
+    }
+    values.update(fields)
+    return SourceEntry(**values)  # type: ignore[arg-type]

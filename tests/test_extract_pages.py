@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import make_entry
 from toolkit.extract import EXTRACTORS, extract_source, prepare_context
 from toolkit.issues import Issue
-from toolkit.manifest import SourceEntry, sha256_file
+from toolkit.manifest import SourceEntry
 from toolkit.schema import default_schemas, fast_validator
 
 PARAGRAPHS = [
@@ -47,17 +48,14 @@ def validator():
 
 
 def entry_for(raw: Path, name: str, fmt: str, url: str | None = None) -> SourceEntry:
-    return SourceEntry(
-        path=name,
-        sha256=sha256_file(raw / name),
-        format=fmt,
+    return make_entry(
+        raw,
+        name,
+        fmt,
         publisher="Example News",
         url=url,
         retrieved_at="2022-09-28T10:00:00Z",
-        language="en",
         license="CC BY 4.0",
-        profile=None,
-        line=1,
     )
 
 

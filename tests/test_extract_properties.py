@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import make_entry
 from toolkit.extract import extract_source, prepare_context
 from toolkit.issues import Issue
-from toolkit.manifest import SourceEntry, sha256_file
 
 SEED = (Path(__file__).resolve().parent.parent / "raw" / "004_80234a49b9bba53a.txt").read_bytes()
 LINES = SEED.split(b"\n")
@@ -22,18 +22,7 @@ NAMES = {"text": "p.txt", "html": "p.html", "warc": "p.warc"}
 def extract(raw: Path, data: bytes, fmt: str) -> list[dict | Issue]:
     name = NAMES[fmt]
     (raw / name).write_bytes(data)
-    entry = SourceEntry(
-        path=name,
-        sha256=sha256_file(raw / name),
-        format=fmt,
-        publisher="X",
-        url=None,
-        retrieved_at=None,
-        language="en",
-        license=None,
-        profile=None,
-        line=1,
-    )
+    entry = make_entry(raw, name, fmt)
     return list(extract_source(raw, entry, prepare_context(raw, [entry])))
 
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import make_entry
 from toolkit.extract import extract_source
 from toolkit.extract.context import ExtractContext
 from toolkit.issues import Issue
-from toolkit.manifest import SourceEntry, sha256_file
 
 UNSEEN = Path(__file__).resolve().parent / "unseen"
 PAGES = sorted(p.stem for p in UNSEEN.glob("*.json"))
@@ -40,17 +40,8 @@ def expected(name: str) -> dict:
 
 def extract(name: str) -> list[dict | Issue]:
     want = expected(name)
-    entry = SourceEntry(
-        path=f"{name}.txt",
-        sha256=sha256_file(UNSEEN / f"{name}.txt"),
-        format="text",
-        publisher=want["publisher"],
-        url=None,
-        retrieved_at=None,
-        language=want["language"],
-        license=None,
-        profile=None,
-        line=1,
+    entry = make_entry(
+        UNSEEN, f"{name}.txt", publisher=want["publisher"], language=want["language"]
     )
     return list(extract_source(UNSEEN, entry, ExtractContext()))
 
@@ -94,18 +85,7 @@ def test_repeated_promos_are_not_teasers(tmp_path):
     )
     page = tmp_path / "p.txt"
     page.write_text("Home\n\n" + box + "Menu\n\n" + box, encoding="utf-8")
-    entry = SourceEntry(
-        path="p.txt",
-        sha256=sha256_file(page),
-        format="text",
-        publisher="X",
-        url=None,
-        retrieved_at=None,
-        language="en",
-        license=None,
-        profile=None,
-        line=1,
-    )
+    entry = make_entry(tmp_path, "p.txt")
     items = list(extract_source(tmp_path, entry, ExtractContext()))
     assert [type(i) for i in items] == [Issue]
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.conftest import make_entry
 from tests.test_release import submission
 from toolkit.extract import ExtractContext
 from toolkit.extract.warc import WarcExtractor, complete_gzip_prefix
@@ -107,19 +108,8 @@ def bomb_member(expanded: int) -> bytes:
 
 
 def entry_for(path: Path, fmt: str, sha256: str | None = None) -> SourceEntry:
-    sha256 = sha256 or hashlib.sha256(path.read_bytes()).hexdigest()
-    return SourceEntry(
-        path=path.name,
-        sha256=sha256,
-        format=fmt,
-        publisher="Example Daily",
-        url=None,
-        retrieved_at=None,
-        language="en",
-        license=None,
-        profile=None,
-        line=1,
-    )
+    overrides = {"sha256": sha256} if sha256 else {}
+    return make_entry(path.parent, path.name, fmt, publisher="Example Daily", **overrides)
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.conftest import make_entry
 from tests.test_release import submission
 from toolkit.extract import ExtractContext, extract_source
-from toolkit.manifest import SourceEntry
 
 SECRET = b"".join(orjson.dumps(submission(i, title=f"Secret {i}")) + b"\n" for i in range(3))
 
@@ -115,17 +115,6 @@ def test_build_refuses_unsafe_manifest_paths(hostile_raw, run_dtk, tmp_path):
 def test_extraction_refuses_unsafe_paths_even_without_the_manifest_check(hostile_raw):
     """Defence in depth: the extractor re-checks the path it is given."""
     raw, path, reason = hostile_raw
-    unsafe = SourceEntry(
-        path=path,
-        sha256="0" * 64,
-        format="jsonl",
-        publisher="X",
-        url=None,
-        retrieved_at=None,
-        language="en",
-        license=None,
-        profile=None,
-        line=2,
-    )
+    unsafe = make_entry(raw, path, "jsonl", sha256="0" * 64, line=2)
     items = list(extract_source(raw, unsafe, ExtractContext()))
     assert [(i.rule, i.message) for i in items] == [("extract.unreadable", f"{path!r}: {reason}")]
