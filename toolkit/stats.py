@@ -83,14 +83,17 @@ class ReleaseStats:
     rejects_by_rule: list[tuple[str, int]]
     duplicates_by_kind: list[tuple[str, int]]
     example: dict[str, Any] | None
-    #: The kind of each record, aligned with ``body_length.lengths``.
-    kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
+    #: The kind of each record as a code into ``kind_names``, aligned with
+    #: ``body_length.lengths`` (one byte a record, not a Python string).
+    kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    kind_names: list[str] = field(default_factory=list)
 
     def body_length_by_kind(self) -> dict[str, list[tuple[str, int]]]:
         """Body-length bins per record kind, kinds in the order of ``by_kind``."""
         out = {}
         for kind, _ in self.by_kind:
-            lengths = self.body_length.lengths[self.kinds == kind]
+            code = self.kind_names.index(kind) if kind in self.kind_names else -1
+            lengths = self.body_length.lengths[self.kinds == code]
             out[kind] = LengthStats(count=len(lengths), lengths=lengths).bins()
         return out
 
@@ -206,6 +209,7 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
     by_split_publisher: dict[str, dict[str, int]] = {}
     lengths: list[np.ndarray] = []
     kinds: list[np.ndarray] = []
+    kind_codes: dict[str, int] = {}
     with_authors = 0
     first_published: str | None = None
     last_published: str | None = None
@@ -229,12 +233,14 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
                 counter.update(_value_counts(table.column(key)))
             split_publishers.update(_value_counts(table.column("publisher")))
             lengths.append(pc.utf8_length(table.column("body")).to_numpy().astype(np.int64))
-            kinds.append(
-                np.array(
-                    [NONE_LABEL if k is None else k for k in table.column("kind").to_pylist()],
-                    object,
-                )
+            encoded = pc.dictionary_encode(
+                table.column("kind").fill_null(NONE_LABEL)
+            ).combine_chunks()
+            codes = np.array(
+                [kind_codes.setdefault(k, len(kind_codes)) for k in encoded.dictionary.to_pylist()],
+                np.int16,
             )
+            kinds.append(codes[encoded.indices.to_numpy(zero_copy_only=False)])
             with_authors += int(
                 pc.sum(pc.greater(pc.list_value_length(table.column("authors")), 0)).as_py() or 0
             )
@@ -266,5 +272,6 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
         rejects_by_rule=_sorted_counts(_jsonl_counts(release_dir / "rejects.jsonl", "rule")),
         duplicates_by_kind=_sorted_counts(_jsonl_counts(release_dir / "duplicates.jsonl", "kind")),
         example=example,
-        kinds=np.concatenate(kinds) if kinds else np.zeros(0, object),
+        kinds=np.concatenate(kinds) if kinds else np.zeros(0, np.int16),
+        kind_names=list(kind_codes),
     )
