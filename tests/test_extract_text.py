@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import make_entry
 from toolkit.extract import extract_source, prepare_context
 from toolkit.extract.captions import split_credit
 from toolkit.issues import RULES, Issue
@@ -125,20 +126,7 @@ def test_extraction_is_deterministic():
 
 def page_entry(raw: Path, name: str, data: bytes, **fields: object) -> SourceEntry:
     (raw / name).write_bytes(data)
-    values = {
-        "path": name,
-        "sha256": sha256_file(raw / name),
-        "format": "text",
-        "publisher": "Example",
-        "url": None,
-        "retrieved_at": None,
-        "language": "en",
-        "license": None,
-        "profile": None,
-        "line": 1,
-    }
-    values.update(fields)
-    return SourceEntry(**values)
+    return make_entry(raw, name, **{"publisher": "Example", **fields})
 
 
 def run(raw: Path, entry: SourceEntry, others: list[SourceEntry] = ()) -> list[dict | Issue]:

@@ -293,21 +293,18 @@ def _duplicate_issues(
     group_start = np.maximum.accumulate(np.where(~repeat, np.arange(len(order)), 0))
     first_of = order[group_start]
     found: list[tuple[int, int, Issue]] = []
+
+    def record_issue(position: int, rule: str, message: str) -> None:
+        file = int(all_files[position])
+        issue = Issue(states[file].display, int(all_lines[position]), "", rule, message)
+        found.append((file, position, issue))
+
     for position in np.flatnonzero(exists).tolist():
         rid = f"{int(all_ids[position]):016x}"
-        file = int(all_files[position])
-        found.append(
-            (
-                file,
-                position,
-                Issue(
-                    states[file].display,
-                    int(all_lines[position]),
-                    "",
-                    "record.exists",
-                    f"a record with the same title and body (id {rid}) is already released",
-                ),
-            )
+        record_issue(
+            position,
+            "record.exists",
+            f"a record with the same title and body (id {rid}) is already released",
         )
     for k in np.flatnonzero(repeat).tolist():
         position, first = int(order[k]), int(first_of[k])
@@ -319,18 +316,10 @@ def _duplicate_issues(
             else f"{states[first_file].display}:{first_line}"
         )
         rid = f"{int(all_ids[position]):016x}"
-        found.append(
-            (
-                file,
-                position,
-                Issue(
-                    states[file].display,
-                    int(all_lines[position]),
-                    "",
-                    "record.duplicate",
-                    f"same title and body as {where} (id {rid}); remove one of them",
-                ),
-            )
+        record_issue(
+            position,
+            "record.duplicate",
+            f"same title and body as {where} (id {rid}); remove one of them",
         )
     for file, _, issue in sorted(found, key=lambda item: item[1]):
         out.setdefault(file, []).append(issue)
