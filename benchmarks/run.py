@@ -41,7 +41,7 @@ def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, 
     records = 0
     extrapolated = False
     if method == "dtk-validate":
-        from toolkit.validate import validate_paths
+        from toolkit.validate.paths import validate_paths
 
         report = validate_paths([path], workers=workers, dist=None)
         records = report.records
@@ -106,7 +106,7 @@ def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, 
             records = dataset.num_rows
         note = "clean file, from_json + to_parquet"
     elif method == "dtk-build":
-        from toolkit.release import build_release
+        from toolkit.build.release import build_release
 
         with tempfile.TemporaryDirectory() as tmp:
             raw = Path(tmp) / "raw"
@@ -117,7 +117,7 @@ def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, 
                 import shutil
 
                 shutil.copyfile(path, raw / "submissions.jsonl")
-            from toolkit.manifest import sha256_file
+            from toolkit.files import sha256_file
 
             digest = sha256_file(path)
             (raw / "sources.jsonl").write_text(
@@ -242,7 +242,7 @@ def main() -> None:
         ("HF datasets from_json + to_parquet", measure("hf-datasets", clean)),
     ]
     try:
-        import toolkit.release as release
+        import toolkit.build.release as release
 
         if hasattr(release, "build_release"):
             rows.append(("dtk build, 1 worker", measure("dtk-build", dirty, workers=1)))

@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 with atheris.instrument_imports(include=["toolkit", "warcio"]):
     import toolkit.extract  # noqa: F401
-    import toolkit.manifest  # noqa: F401
-    import toolkit.validate  # noqa: F401
+    import toolkit.raw  # noqa: F401
+    import toolkit.validate.paths  # noqa: F401
 
 import targets  # noqa: E402
 

@@ -34,7 +34,7 @@ def _work() -> Path:
 
 
 def _entry(path: str, fmt: str, data: bytes, profile: str | None = None) -> Any:
-    from toolkit.manifest import SourceEntry
+    from toolkit.raw import SourceEntry
 
     return SourceEntry(
         path=path,
@@ -73,7 +73,7 @@ def _check_report(report: Any, files: int) -> None:
 
 def fuzz_jsonl(data: bytes) -> None:
     """A JSONL submission through ``validate_paths``."""
-    from toolkit.validate import validate_paths
+    from toolkit.validate.paths import validate_paths
 
     path = _work() / "submission.jsonl"
     path.write_bytes(data)
@@ -82,7 +82,7 @@ def fuzz_jsonl(data: bytes) -> None:
 
 def fuzz_json(data: bytes) -> None:
     """A JSON array submission through ``validate_paths``."""
-    from toolkit.validate import validate_paths
+    from toolkit.validate.paths import validate_paths
 
     path = _work() / "submission.json"
     path.write_bytes(data)
@@ -92,8 +92,8 @@ def fuzz_json(data: bytes) -> None:
 def fuzz_manifest(data: bytes) -> None:
     """``raw/sources.jsonl`` through ``validate_paths`` and ``load_manifest``."""
     from toolkit.errors import ReleaseError
-    from toolkit.manifest import load_manifest
-    from toolkit.validate import validate_paths
+    from toolkit.validate.sources import load_manifest
+    from toolkit.validate.paths import validate_paths
 
     raw = _work() / "raw"
     raw.mkdir(exist_ok=True)

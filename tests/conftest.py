@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from toolkit.cli import main
-from toolkit.manifest import SourceEntry, sha256_file
+from toolkit.files import sha256_file
+from toolkit.raw import SourceEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from tests.test_release import add_jsonl_source, submission, tree_bytes
-from toolkit.release import build_release
+from toolkit.build.release import build_release
 
 
 def test_killed_builds_leave_the_old_release_intact(raw_copy, tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from test_card import ROOT, standard_release
 
-from toolkit.card import CHART_PATH
+from toolkit.card.render import CHART_PATH
 
 
 def test_card_writes_every_file_and_reports_them(run_dtk, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from toolkit.dedup import find_duplicates, lead_signature
+from toolkit.build.dedup import find_duplicates, lead_signature
 from toolkit.ids import content_id
 
 ARTICLE = " ".join(

@@ -1,4 +1,4 @@
-"""toolkit.diff on small hand-made releases, and ``dtk diff`` on releases built from raw files."""
+"""toolkit.release.diff on small hand-made releases, and ``dtk diff`` on releases built from raw files."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 from toolkit.config import DatasetConfig
-from toolkit.diff import (
+from toolkit.release.diff import (
     DIFF_RENDERERS,
     RecordChange,
     RecordRef,
@@ -24,9 +24,9 @@ from toolkit.diff import (
 from toolkit.errors import InputError
 from toolkit.features import arrow_schema
 from toolkit.ids import content_id
-from toolkit.release import build_release
-from toolkit.split import split_of
-from toolkit.writers import SplitWriter
+from toolkit.build.release import build_release
+from toolkit.build.split import split_of
+from toolkit.build.writers import SplitWriter
 
 
 def make_record(

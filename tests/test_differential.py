@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from toolkit.schema import default_schemas, fast_validator, reference_validator
-from toolkit.schema_errors import fast_issues, reference_issues
+from toolkit.validate.messages import fast_issues, reference_issues
 
 dates = st.dates().map(lambda d: d.isoformat())
 date_times = st.datetimes(timezones=st.just(__import__("datetime").UTC)).map(

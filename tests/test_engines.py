@@ -10,7 +10,7 @@ import pytest
 from tests.test_release import add_jsonl_source, submission, tree_bytes
 from toolkit.errors import WorkerError
 from toolkit.parallel import ordered_map
-from toolkit.release import build_release
+from toolkit.build.release import build_release
 
 
 @pytest.fixture
@@ -42,11 +42,11 @@ def test_ray_engine_gives_the_same_bytes(corpus, tmp_path, monkeypatch):
 
 
 def test_byte_ranges_of_a_large_jsonl_give_the_same_release(corpus, tmp_path, monkeypatch):
-    import toolkit.release
+    import toolkit.build.release
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build_release(corpus, tmp_path / "whole" / "dist", workers=1)
-    monkeypatch.setattr(toolkit.release, "JSONL_RANGE_BYTES", 3000)
+    monkeypatch.setattr(toolkit.build.release, "JSONL_RANGE_BYTES", 3000)
     build_release(corpus, tmp_path / "ranges" / "dist", workers=2)
     whole, ranges = (
         tree_bytes(tmp_path / "whole" / "dist"),

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import make_entry
 from toolkit.extract import EXTRACTORS, extract_source, prepare_context
 from toolkit.issues import Issue
-from toolkit.manifest import SourceEntry
+from toolkit.raw import SourceEntry
 from toolkit.schema import default_schemas, fast_validator
 
 PARAGRAPHS = [

@@ -13,7 +13,9 @@ from tests.conftest import make_entry
 from toolkit.extract import extract_source, prepare_context
 from toolkit.extract.captions import split_credit
 from toolkit.issues import RULES, Issue
-from toolkit.manifest import SourceEntry, load_manifest, sha256_file
+from toolkit.files import sha256_file
+from toolkit.raw import SourceEntry
+from toolkit.validate.sources import load_manifest
 from toolkit.schema import default_schemas, fast_validator
 
 ROOT = Path(__file__).resolve().parent.parent

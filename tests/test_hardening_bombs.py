@@ -26,7 +26,7 @@ from tests.test_release import submission
 from toolkit.extract import ExtractContext
 from toolkit.extract.warc import WarcExtractor, complete_gzip_prefix
 from toolkit.issues import Issue
-from toolkit.manifest import SourceEntry
+from toolkit.raw import SourceEntry
 
 ROOT = Path(__file__).resolve().parent.parent
 MB = 1 << 20
@@ -46,7 +46,7 @@ def measure(code: str, *, env: dict[str, str] | None = None) -> dict:
     script = "\n".join(
         [
             "import json, resource, sys, time",
-            "import toolkit.validate, toolkit.extract",
+            "import toolkit.validate.paths, toolkit.extract",
             "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss",
             "started = time.monotonic()",
             textwrap.dedent(code),
@@ -216,7 +216,7 @@ def long_line_jsonl(tmp_path_factory) -> Path:
 
 def test_a_200_mb_line_is_skipped_in_bounded_memory(long_line_jsonl):
     result = measure(f"""
-        from toolkit.validate import validate_paths
+        from toolkit.validate.paths import validate_paths
         report = validate_paths([{str(long_line_jsonl)!r}], workers=1).to_dict()
         result = {{"records": report["records"], "errors": [(e["line"], e["rule"])
                    for e in report["errors"]]}}
@@ -251,7 +251,7 @@ def test_200k_tiny_records_in_bounded_memory_and_time(tmp_path):
     handle_bad = tmp_path / "tiny_bad.jsonl"
     handle_bad.write_text("{}\n" * 50_000 + template % (-1, -1))
     result = measure(f"""
-        from toolkit.validate import validate_paths
+        from toolkit.validate.paths import validate_paths
         report = validate_paths([{str(path)!r}, {str(handle_bad)!r}], workers=1,
                                 max_errors=1000)
         result = {{"records": report.records, "valid": report.valid_records,

@@ -15,7 +15,7 @@ import yaml
 
 from tests.test_no_data_lost import INJECT, hostile_raw
 from tests.test_release import submission
-from toolkit.release import build_release
+from toolkit.build.release import build_release
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.test_hardening_bombs import warc_member
 from tests.test_release import submission
-from toolkit.release import build_release
+from toolkit.build.release import build_release
 
 #: Text that tries to break out of YAML, Markdown, HTML and GitHub workflow commands.
 INJECT = (
@@ -202,7 +202,7 @@ def test_every_hostile_class_lands_where_expected(hostile_release):
 def test_reconciliation_fails_loudly_if_a_record_is_dropped(where, tmp_path, monkeypatch):
     """The protection the end-to-end test relies on: were a stage to drop a record silently
     (a reject never written, a released row lost), the build refuses to publish."""
-    from toolkit import shards
+    from toolkit.build import shards
     from toolkit.errors import ReleaseError
 
     raw = hostile_raw(tmp_path)
@@ -218,7 +218,7 @@ def test_reconciliation_fails_loudly_if_a_record_is_dropped(where, tmp_path, mon
     if where == "rejects":
         monkeypatch.setattr(shards.JsonLinesWriter, "write", drop_first)
     else:
-        from toolkit import writers
+        from toolkit.build import writers
 
         write = writers.SplitWriter.write
         monkeypatch.setattr(

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from toolkit.cli import main
 from toolkit.issues import describe_rule
-from toolkit.validate import validate_paths
+from toolkit.validate.paths import validate_paths
 
 GOOD = {
     "title": "T",

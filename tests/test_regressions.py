@@ -15,7 +15,7 @@ from tests.test_hardening_bombs import entry_for
 from toolkit.extract import ExtractContext
 from toolkit.extract.warc import WarcExtractor
 from toolkit.issues import Issue, ValidationReport
-from toolkit.reporters import GithubReporter, TextReporter
+from toolkit.validate.reporters import GithubReporter, TextReporter
 
 # fuzz/crashes/warc/crash-e42e2106ab0a72d248175cd5efdf01995fa00b67, minimised: a WARC response
 # record without WARC-Target-URI made warcio raise AttributeError ('NoneType' has no
@@ -138,6 +138,6 @@ def test_reporters_escape_terminal_and_unicode_line_breaks(hostile):
 
 
 def test_card_text_escapes_ansi():
-    from toolkit.card import md_text
+    from toolkit.card.render import md_text
 
     assert md_text("\x1b[31mred") == "\\\\x1b\\[31mred"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.reporters import GITHUB_ANNOTATION_LIMIT, REPORTERS, GithubReporter, TextReporter
-from toolkit.validate import validate_paths
+from toolkit.validate.reporters import GITHUB_ANNOTATION_LIMIT, REPORTERS, GithubReporter, TextReporter
+from toolkit.validate.paths import validate_paths
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = Path(__file__).resolve().parent / "cases"

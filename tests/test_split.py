@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 
 from toolkit.ids import content_id
-from toolkit.split import split_of
+from toolkit.build.split import split_of
 
 RATIOS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 

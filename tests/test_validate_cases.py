@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.validate import validate_paths
+from toolkit.validate.paths import validate_paths
 
 CASES = Path(__file__).resolve().parent / "cases"
 _OPTIONS = {
@@ -97,7 +97,7 @@ def test_every_case_gives_the_same_report_on_two_workers(monkeypatch):
     from toolkit import parallel
 
     monkeypatch.chdir(CASES)
-    monkeypatch.setattr("toolkit.validate.MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr("toolkit.validate.paths.MIN_PARALLEL_BYTES", 0)
     monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 64)
     paths = [p.relative_to(CASES) for p in _inputs("valid") + _inputs("invalid")]
     one = validate_paths(paths, workers=1, dist=CASES / "no-dist").to_dict()

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from toolkit import parallel
-from toolkit.validate import validate_paths
+from toolkit.validate.paths import validate_paths
 
 GOOD = {"title": "T", "body": "B", "publisher": "P", "language": "en", "kind": "article"}
 
@@ -25,7 +25,7 @@ def test_split_ranges_cover_the_file_on_line_starts(tmp_path):
 
 @pytest.mark.parametrize("max_errors", [None, 7])
 def test_report_identical_for_1_and_2_workers(tmp_path, monkeypatch, max_errors):
-    monkeypatch.setattr("toolkit.validate.MIN_PARALLEL_BYTES", 0)
+    monkeypatch.setattr("toolkit.validate.paths.MIN_PARALLEL_BYTES", 0)
     monkeypatch.setattr(parallel, "MIN_RANGE_BYTES", 512)
     lines = []
     for n in range(400):

@@ -9,21 +9,20 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.1.0"
-
-from toolkit.issues import Issue, ValidationReport  # noqa: E402
-from toolkit.validate import validate_paths  # noqa: E402
+from toolkit._version import __version__
+from toolkit.issues import Issue, ValidationReport
 
 _LAZY = {
-    "build_release": "toolkit.release",
-    "check_release": "toolkit.check",
-    "render_card": "toolkit.card",
-    "update_card": "toolkit.card",
-    "diff_releases": "toolkit.diff",
+    "validate_paths": "toolkit.validate",
+    "build_release": "toolkit.build.release",
+    "check_release": "toolkit.release.check",
+    "render_card": "toolkit.card.render",
+    "update_card": "toolkit.card.render",
+    "diff_releases": "toolkit.release.diff",
     "extract_file": "toolkit.extract",
 }
 
-__all__ = ["Issue", "ValidationReport", "__version__", "validate_paths", *_LAZY]
+__all__ = ["Issue", "ValidationReport", "__version__", *_LAZY]
 
 
 def __getattr__(name: str) -> Any:

@@ -14,7 +14,7 @@ from typing import Any, Literal, TypeVar
 
 import click
 
-from toolkit import __version__
+from toolkit._version import __version__
 from toolkit.errors import (
     BuildLockedError,
     InputError,
@@ -23,7 +23,7 @@ from toolkit.errors import (
     UsageError,
     WorkerError,
 )
-from toolkit.reporters import REPORTERS
+from toolkit.validate.reporters import REPORTERS
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 CANNOT_PROCEED = (UsageError, InputError, SchemaError, BuildLockedError, WorkerError)
@@ -151,7 +151,7 @@ def validate(
         dtk validate big.jsonl --max-errors 50 --format json
         dtk validate huge.jsonl --workers 2
     """
-    from toolkit.validate import validate_paths
+    from toolkit.validate.paths import validate_paths
 
     if dist is None and Path("dist/data").is_dir():
         dist = Path("dist")
@@ -235,7 +235,7 @@ def build(
         dtk build --engine ray --ray-address auto
     """
     from toolkit.config import load_config
-    from toolkit.release import build_release
+    from toolkit.build.release import build_release
 
     config = load_config(raw_dir.resolve().parent, config_path)
     show = not quiet and sys.stderr.isatty()
@@ -293,7 +293,7 @@ def check(
         dtk check
         dtk check release/ --format json
     """
-    from toolkit.check import check_release
+    from toolkit.release.check import check_release
 
     report = check_release(dist, load=not no_load)
     REPORTERS[output_format](color=use_color(color, sys.stdout)).report(report, sys.stdout)
@@ -334,7 +334,7 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
         dtk diff dist-1.0.0/ dist/ --format json
         dtk diff dist-1.0.0/ dist/ --format markdown --limit 0
     """
-    from toolkit.diff import DIFF_RENDERERS, diff_releases
+    from toolkit.release.diff import DIFF_RENDERERS, diff_releases
 
     result = diff_releases(old, new)
     click.echo(DIFF_RENDERERS[output_format](result, limit or None), nl=False)
@@ -423,7 +423,7 @@ def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
         dtk card
         dtk card release/ --root . --card release/../DATASET_CARD.md
     """
-    from toolkit.card import CHART_PATH, CROISSANT_PATH, update_card, validate_card_metadata
+    from toolkit.card.render import CHART_PATH, CROISSANT_PATH, update_card, validate_card_metadata
 
     root = root if root is not None else dist.resolve().parent
     target = card_path or dist.parent / "DATASET_CARD.md"

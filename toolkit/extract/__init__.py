@@ -15,7 +15,8 @@ from toolkit.extract.jsonl import JsonlExtractor
 from toolkit.extract.text import TextExtractor
 from toolkit.extract.warc import WarcExtractor
 from toolkit.issues import Issue
-from toolkit.manifest import MANIFEST_NAME, SourceEntry, safe_raw_path, sha256_file
+from toolkit.files import sha256_file
+from toolkit.raw import MANIFEST_NAME, SourceEntry, safe_raw_path
 
 EXTRACTORS: dict[str, type[Extractor]] = {
     "text": TextExtractor,
@@ -67,7 +68,7 @@ def _manifest_entries(directory: Path) -> list[SourceEntry]:
     manifest = directory / MANIFEST_NAME
     if not manifest.is_file():
         return []
-    from toolkit.manifest import load_manifest
+    from toolkit.validate.sources import load_manifest
 
     return load_manifest(directory)
 

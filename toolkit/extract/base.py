@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from toolkit.ids import content_id
 from toolkit.issues import Issue
-from toolkit.provenance import Span, make_provenance
+from toolkit.extract.provenance import Span, make_provenance
 
 if TYPE_CHECKING:
     from toolkit.extract.context import ExtractContext
-    from toolkit.manifest import SourceEntry
+    from toolkit.raw import SourceEntry
 
 Kind = Literal["article", "teaser"]
 Item = dict[str, Any] | Issue

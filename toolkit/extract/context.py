@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from toolkit.ids import normalize_text
 
 if TYPE_CHECKING:
-    from toolkit.manifest import SourceEntry
+    from toolkit.raw import SourceEntry
 
 #: Lines longer than this are article prose, never chrome worth counting across pages.
 MAX_COUNTED_CHARS = 300

@@ -22,10 +22,10 @@ from toolkit.extract.base import (
 )
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
-from toolkit.provenance import Span
+from toolkit.extract.provenance import Span
 
 if TYPE_CHECKING:
-    from toolkit.manifest import SourceEntry
+    from toolkit.raw import SourceEntry
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from toolkit.extract.base import Extractor, Item, page_issue
 from toolkit.ids import content_id
-from toolkit.provenance import Span, make_provenance
+from toolkit.extract.provenance import Span, make_provenance
 from toolkit.readers.jsonl import JsonlReader
 
 if TYPE_CHECKING:
-    from toolkit.manifest import SourceEntry
+    from toolkit.raw import SourceEntry
 
 
 def _text(value: Any) -> str:

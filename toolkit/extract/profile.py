@@ -15,7 +15,7 @@ from typing import Any
 
 from toolkit.errors import SchemaError
 
-PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles"
+PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,11 @@ from toolkit.extract.captions import has_credit, split_credit
 from toolkit.extract.profile import GENERIC, Profile, load_profile
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
-from toolkit.provenance import Span
+from toolkit.extract.provenance import Span
 
 if TYPE_CHECKING:
     from toolkit.extract.context import ExtractContext
-    from toolkit.manifest import SourceEntry
+    from toolkit.raw import SourceEntry
 
 #: A page capture larger than this is not a page; it is reported instead of read.
 #: Chrome reasons a page's structure may overrule (a repeated line can be a section label).

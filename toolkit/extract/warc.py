@@ -15,10 +15,10 @@ from typing import IO, TYPE_CHECKING, Any
 from toolkit.extract.base import MAX_PAGE_BYTES, Extractor, Item, build_record, page_issue
 from toolkit.extract.html import html_candidate
 from toolkit.issues import Issue
-from toolkit.provenance import Span
+from toolkit.extract.provenance import Span
 
 if TYPE_CHECKING:
-    from toolkit.manifest import SourceEntry
+    from toolkit.raw import SourceEntry
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: A gzipped archive may expand to at most this many bytes: past it (a decompression bomb) the

@@ -23,17 +23,20 @@ import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from toolkit import __version__
-from toolkit.atomic import atomic_write_bytes, cleanup_stale, release_lock, staging_dir, swap_in
+from toolkit._version import __version__
+from toolkit.build.publish import cleanup_stale, release_lock, staging_dir, swap_in
+from toolkit.files import atomic_write_bytes
 from toolkit.config import DatasetConfig, load_config
-from toolkit.dedup import NUM_PERM, find_duplicates
-from toolkit.engine import run_tasks
+from toolkit.build.dedup import NUM_PERM, find_duplicates
+from toolkit.build.engine import run_tasks
 from toolkit.errors import ReleaseError
 from toolkit.features import arrow_schema
-from toolkit.manifest import SourceEntry, load_manifest, sha256_file
+from toolkit.files import sha256_file
+from toolkit.raw import SourceEntry
+from toolkit.validate.sources import load_manifest
 from toolkit.schema import schema_sha256
-from toolkit.shards import ShardResult, ShardTask, SourceCounts, process_shard
-from toolkit.writers import JsonLinesWriter, SplitWriter
+from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
+from toolkit.build.writers import JsonLinesWriter, SplitWriter
 
 Progress = Callable[[str, int], None]
 #: The card's "Changes" section, kept in the release so a rebuild reproduces it.
@@ -284,8 +287,8 @@ def _changes_since(out: Path, stage: Path) -> str | None:
     previous = out / "manifest.json"
     if not previous.is_file():
         return None
-    from toolkit.diff import diff_releases, render_changes_markdown
-    from toolkit.versioning import check_version_bump
+    from toolkit.release.diff import diff_releases, render_changes_markdown
+    from toolkit.release.versioning import check_version_bump
 
     diff = diff_releases(out, stage)
     check_version_bump(diff)
@@ -300,7 +303,7 @@ def _changes_since(out: Path, stage: Path) -> str | None:
 
 
 def _write_card(stage: Path, root: Path, changes: str | None) -> str:
-    from toolkit.card import write_card
+    from toolkit.card.render import write_card
 
     return write_card(stage, root=root, changes=changes)
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from toolkit import __version__
+from toolkit._version import __version__
 
 if TYPE_CHECKING:
-    from toolkit.manifest import SourceEntry
+    from toolkit.raw import SourceEntry
 
 
 @dataclass(frozen=True, slots=True)

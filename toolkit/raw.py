@@ -5,11 +5,11 @@ SHA-256 as stated). The build reads raw files only through entries that passed h
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from toolkit.files import sha256_file
 from toolkit.issues import Issue
 
 MANIFEST_NAME = "sources.jsonl"
@@ -44,15 +44,6 @@ class SourceEntry:
             profile=record.get("profile"),
             line=line,
         )
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def safe_raw_path(raw_dir: Path, relative: str) -> Path | str:
@@ -136,30 +127,3 @@ def unlisted_files(raw_dir: Path, listed: set[str], *, file: str) -> list[Issue]
                 )
             )
     return issues
-
-
-def load_manifest(raw_dir: Path) -> list[SourceEntry]:
-    """The verified entries of ``raw_dir/sources.jsonl``, in file order.
-
-    Raises:
-        InputError: the manifest is missing.
-        ReleaseError: an entry is invalid (every problem is listed, one per line).
-    """
-    from toolkit.errors import InputError, ReleaseError
-    from toolkit.readers.jsonl import JsonlReader
-    from toolkit.validate import validate_paths
-
-    path = raw_dir / MANIFEST_NAME
-    if not path.is_file():
-        raise InputError(f"{path} does not exist: list each raw file there (see CONTRIBUTING.md)")
-    report = validate_paths([path], schema="source")
-    if not report.valid:
-        lines = "\n".join(
-            f"  {i.file}:{i.line}: {i.rule} {i.json_path}: {i.message}" for i in report.errors[:20]
-        )
-        more = f"\n  ... and {len(report.errors) - 20} more" if len(report.errors) > 20 else ""
-        raise ReleaseError(f"the manifest has errors; run `dtk validate {path}`:\n{lines}{more}")
-    entries: list[SourceEntry] = []
-    for batch in JsonlReader(path).batches():
-        entries += [SourceEntry.from_record(r.value, r.line) for r in batch.records]
-    return entries

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from toolkit.dedup import NUM_PERM, lead_signature
+from toolkit.build.dedup import NUM_PERM, lead_signature
 from toolkit.issues import Issue
-from toolkit.manifest import SourceEntry
-from toolkit.split import split_of
-from toolkit.writers import JsonLinesWriter
+from toolkit.raw import SourceEntry
+from toolkit.build.split import split_of
+from toolkit.build.writers import JsonLinesWriter
 
 SPOOL_BATCH_ROWS = 4096
 
@@ -157,7 +157,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     """Run pass one on one shard. Never raises for bad input: it all ends up in rejects."""
     from toolkit.features import arrow_schema
     from toolkit.schema import default_schemas, fast_validator
-    from toolkit.schema_errors import descriptions_of, fast_issues
+    from toolkit.validate.messages import descriptions_of, fast_issues
 
     schema = arrow_schema("article")
     schemas = default_schemas()

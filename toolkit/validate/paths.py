@@ -22,7 +22,7 @@ from typing import Any
 
 from toolkit.ids import record_id, released_ids
 from toolkit.issues import Issue, ValidationReport
-from toolkit.manifest import MANIFEST_NAME, check_entry, unlisted_files
+from toolkit.raw import MANIFEST_NAME, check_entry, unlisted_files
 from toolkit.parallel import (
     MIN_PARALLEL_BYTES,
     default_workers,
@@ -34,7 +34,7 @@ from toolkit.readers import reader_for
 from toolkit.readers.base import DEFAULT_MAX_LINE_BYTES
 from toolkit.readers.jsonl import JsonlReader
 from toolkit.schema import SchemaSet, default_schemas, fast_validator, load_schema_set
-from toolkit.schema_errors import descriptions_of, fast_issues
+from toolkit.validate.messages import descriptions_of, fast_issues
 
 INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson")
 #: Schemas whose records carry a content id, checked for duplicates.

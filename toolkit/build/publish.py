@@ -98,13 +98,3 @@ def swap_in(stage: Path, out: Path) -> None:
     os.rename(out, aside)  # a crash here is repaired by cleanup_stale on the next build
     os.rename(stage, out)
     shutil.rmtree(aside)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary file and a rename: readers see old or new, never half."""
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)

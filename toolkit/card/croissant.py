@@ -16,10 +16,10 @@ import orjson
 import pyarrow as pa
 
 from toolkit.features import FieldSpec, field_specs
-from toolkit.stats import ordered_splits
+from toolkit.release.stats import ordered_splits
 
 if TYPE_CHECKING:
-    from toolkit.stats import ReleaseStats
+    from toolkit.release.stats import ReleaseStats
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
 #: The standard Croissant 1.1 ``@context``, inlined: nothing is fetched to read it.

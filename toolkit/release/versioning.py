@@ -24,7 +24,7 @@ import orjson
 from toolkit.errors import ReleaseError, VersionBumpError
 
 if TYPE_CHECKING:
-    from toolkit.diff import ReleaseDiff
+    from toolkit.release.diff import ReleaseDiff
 
 Level = Literal["none", "patch", "minor", "major"]
 LEVELS: tuple[Level, ...] = ("none", "patch", "minor", "major")
@@ -187,7 +187,7 @@ def enforce_version_bump(previous: Path, staged: Path) -> None:
     manifest = previous / "manifest.json"
     if not manifest.is_file():
         return
-    from toolkit.diff import diff_releases
+    from toolkit.release.diff import diff_releases
 
     try:
         old_version = orjson.loads(manifest.read_bytes()).get("version")

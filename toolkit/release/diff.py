@@ -1,7 +1,7 @@
 """What changed between two releases: records added, removed and changed, records that moved
 split, schema changes, and counts per split and publisher. Kept apart from the build because a
 maintainer runs it on any two release folders (``dtk diff``), the build runs it to enforce the
-version bump (:mod:`toolkit.versioning`), and the card renders it as "Changes since X.Y.Z".
+version bump (:mod:`toolkit.release.versioning`), and the card renders it as "Changes since X.Y.Z".
 
 Both releases are streamed from their Parquet shards in batches; what is kept per record is its
 id, split, publisher, provenance key and one short digest per field, so memory grows with the
@@ -116,7 +116,7 @@ class ReleaseDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``dtk diff --format json``."""
-        from toolkit.versioning import change_levels, highest_level
+        from toolkit.release.versioning import change_levels, highest_level
 
         levels = change_levels(self)
         return {
@@ -421,7 +421,7 @@ def _split_move(old: str | None, new: str | None) -> str:
 
 def render_text(diff: ReleaseDiff, limit: int | None = 20) -> str:
     """The diff for people; each record list stops after ``limit`` lines (None: no limit)."""
-    from toolkit.versioning import change_levels, highest_level
+    from toolkit.release.versioning import change_levels, highest_level
 
     def section(title: str, items: list[str]) -> list[str]:
         if not items:

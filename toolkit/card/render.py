@@ -23,11 +23,11 @@ from typing import Any
 import orjson
 import yaml
 
-from toolkit.atomic import atomic_write_bytes
+from toolkit.files import atomic_write_bytes
 from toolkit.errors import ReleaseError, UsageError
 from toolkit.features import FieldSpec, field_specs, hf_features
-from toolkit.hub import metadata_problems, size_category
-from toolkit.stats import ReleaseStats, release_stats
+from toolkit.card.hub import metadata_problems, size_category
+from toolkit.release.stats import ReleaseStats, release_stats
 
 PROSE_PATH = Path("card") / "prose.md"
 CHART_PATH = "images/body_length.png"
@@ -130,7 +130,7 @@ def load_template(root: Path) -> CardTemplate:
     if path.is_file():
         text, origin = path.read_text(encoding="utf-8"), PROSE_PATH.as_posix()
     else:
-        text = files("toolkit").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
+        text = files("toolkit.card").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
         origin = "toolkit/templates/dataset_card.md"
     metadata: dict[str, Any] = {}
     match = _FRONT_MATTER.match(text)
@@ -559,7 +559,7 @@ def body_length_png(stats: ReleaseStats) -> bytes:
 def write_card(release_dir: Path, *, root: Path, changes: str | None = None) -> str:
     """Write ``README.md``, ``croissant.json`` and the chart(s) into ``release_dir``; return the
     README text. These files are not in ``manifest.json`` (it is written before the card)."""
-    from toolkit.croissant import croissant_bytes
+    from toolkit.card.croissant import croissant_bytes
 
     text, manifest, stats, template = _render(release_dir, root, changes)
     chart = release_dir / CHART_PATH

@@ -16,9 +16,9 @@ import pyarrow.parquet as pq
 
 from toolkit.features import hf_features
 from toolkit.issues import Issue, ValidationReport
-from toolkit.manifest import sha256_file
+from toolkit.files import sha256_file
 from toolkit.schema import default_schemas, fast_validator
-from toolkit.schema_errors import descriptions_of, fast_issues
+from toolkit.validate.messages import descriptions_of, fast_issues
 
 
 def _issue(file: str, rule: str, message: str, line: int = 1, pointer: str = "") -> Issue:

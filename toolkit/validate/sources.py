@@ -1,0 +1,35 @@
+"""``load_manifest``: the entries of ``raw/sources.jsonl`` that passed validation, for the stages
+that read raw files (extract, build)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from toolkit.raw import MANIFEST_NAME, SourceEntry
+
+
+def load_manifest(raw_dir: Path) -> list[SourceEntry]:
+    """The verified entries of ``raw_dir/sources.jsonl``, in file order.
+
+    Raises:
+        InputError: the manifest is missing.
+        ReleaseError: an entry is invalid (every problem is listed, one per line).
+    """
+    from toolkit.errors import InputError, ReleaseError
+    from toolkit.readers.jsonl import JsonlReader
+    from toolkit.validate.paths import validate_paths
+
+    path = raw_dir / MANIFEST_NAME
+    if not path.is_file():
+        raise InputError(f"{path} does not exist: list each raw file there (see CONTRIBUTING.md)")
+    report = validate_paths([path], schema="source")
+    if not report.valid:
+        lines = "\n".join(
+            f"  {i.file}:{i.line}: {i.rule} {i.json_path}: {i.message}" for i in report.errors[:20]
+        )
+        more = f"\n  ... and {len(report.errors) - 20} more" if len(report.errors) > 20 else ""
+        raise ReleaseError(f"the manifest has errors; run `dtk validate {path}`:\n{lines}{more}")
+    entries: list[SourceEntry] = []
+    for batch in JsonlReader(path).batches():
+        entries += [SourceEntry.from_record(r.value, r.line) for r in batch.records]
+    return entries
