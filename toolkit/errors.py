@@ -8,6 +8,7 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
     ├── InputError        an input path cannot be read at all
     ├── SchemaError       a schema or profile file is invalid, or refers outside schema/
     ├── WorkerError       a worker process died (killed, or out of memory)
+    ├── CorpusError       a labelled corpus's gold has problems (dtk evaluate --check lists them)
     └── ReleaseError      a release cannot be built or does not check out
         ├── BuildLockedError   another build holds the release lock
         └── VersionBumpError   the dataset version is too small for what the release changes
@@ -34,6 +35,10 @@ class SchemaError(ToolkitError):
 
 class WorkerError(ToolkitError):
     """A worker process died before finishing its part of the input."""
+
+
+class CorpusError(ToolkitError):
+    """The gold of a labelled corpus does not check out, so it cannot score an extractor."""
 
 
 class ReleaseError(ToolkitError):
