@@ -65,9 +65,7 @@ def evaluate_pages(
     """
     spec = EXTRACTORS.get(extractor)
     if spec is None:
-        raise UsageError(
-            f"no extractor {extractor!r}; use one of {', '.join(sorted(EXTRACTORS))}"
-        )
+        raise UsageError(f"no extractor {extractor!r}; use one of {', '.join(sorted(EXTRACTORS))}")
     if spec.trained:
         return cross_validate(pages, spec.factory, folds, name=extractor)
     report = EvaluationReport(extractor=extractor, folds=None)

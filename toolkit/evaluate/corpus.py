@@ -194,7 +194,9 @@ def check_corpus(folder: Path) -> ValidationReport:
     for gold_path in sorted(folder.glob("*.json")):
         if not gold_path.with_suffix(".txt").is_file():
             report.issues.append(
-                _issue(gold_path.name, "", "corpus.missing-page", f"no page file for {gold_path.name}")
+                _issue(
+                    gold_path.name, "", "corpus.missing-page", f"no page file for {gold_path.name}"
+                )
             )
     report.invalid_records = len({i.file for i in report.issues})
     return report

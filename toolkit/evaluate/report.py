@@ -40,6 +40,10 @@ class PageResult:
     counts: Counts
 
 
+def _has(attribute: str, value: str) -> Callable[[PageResult], bool]:
+    return lambda page: getattr(page, attribute) == value
+
+
 @dataclass(slots=True)
 class EvaluationReport:
     """Every scored page of one extractor, sorted by page id, and the pooled figures."""
@@ -56,9 +60,9 @@ class EvaluationReport:
         """``(label, tallies)`` for overall, each page kind, then each language, sorted."""
         rows = [("overall", self.total())]
         for kind in sorted({p.kind for p in self.pages}):
-            rows.append((f"kind={kind}", self.total(lambda p, k=kind: p.kind == k)))
+            rows.append((f"kind={kind}", self.total(_has("kind", kind))))
         for lang in sorted({p.language for p in self.pages}):
-            rows.append((f"language={lang}", self.total(lambda p, g=lang: p.language == g)))
+            rows.append((f"language={lang}", self.total(_has("language", lang))))
         return rows
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,7 +116,14 @@ def _table_rows(report: EvaluationReport) -> list[list[str]]:
     return rows
 
 
-HEADINGS = ["group", "pages", "gold titles", "records", *(h for _, h in COLUMNS), "none pages w/ records"]
+HEADINGS = [
+    "group",
+    "pages",
+    "gold titles",
+    "records",
+    *(h for _, h in COLUMNS),
+    "none pages w/ records",
+]
 
 
 def render_markdown(reports: Sequence[EvaluationReport], command: str | None = None) -> str:
@@ -127,7 +138,8 @@ def render_markdown(reports: Sequence[EvaluationReport], command: str | None = N
         "matched to a gold story (by title, or by body for a story printed without a "
         "headline); sentence accuracy over matched stories and over all gold stories "
         "(unmatched = wrong); leak: share of gold boilerplate lines found in any field of any "
-        "record, and of metadata lines found in a body. Definitions: `toolkit/evaluate/metrics.py`.",
+        "record, and of metadata lines found in a body. Definitions: "
+        "`toolkit/evaluate/metrics.py`.",
         "",
         "## Summary",
         "",
@@ -136,7 +148,9 @@ def render_markdown(reports: Sequence[EvaluationReport], command: str | None = N
     ]
     for report in reports:
         overall = _table_rows(report)[0]
-        out.append(f"| `{report.extractor}` | {_protocol(report)} | " + " | ".join(overall[1:]) + " |")
+        out.append(
+            f"| `{report.extractor}` | {_protocol(report)} | " + " | ".join(overall[1:]) + " |"
+        )
     for report in reports:
         out += ["", f"## `{report.extractor}`", "", _protocol(report) + ".", ""]
         out.append("| " + " | ".join(HEADINGS) + " |")
@@ -153,7 +167,8 @@ def render_text(reports: Sequence[EvaluationReport], command: str | None = None)
         rows = [HEADINGS, *_table_rows(report)]
         widths = [max(len(row[i]) for row in rows) for i in range(len(HEADINGS))]
         for row in rows:
-            cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:])]
+            cells = [row[0].ljust(widths[0])]
+            cells += [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
             out.append("  " + "  ".join(cells).rstrip())
         out.append("")
     return "\n".join(out)
