@@ -174,8 +174,9 @@ def _page_files(folder: Path) -> list[Path]:
 
 
 def check_corpus(folder: Path) -> ValidationReport:
-    """Check every page of ``folder`` against its gold; ``files`` counts pages, ``records``
-    gold articles. A gold file without its page is a problem too.
+    """Check every page of ``folder`` against its gold; ``files`` and ``records`` count pages
+    (a page and its gold are one record), ``invalid_records`` the pages with a problem. A gold
+    file without its page is a problem too.
 
     Raises:
         InputError: ``folder`` is not a folder.
@@ -183,13 +184,12 @@ def check_corpus(folder: Path) -> ValidationReport:
     report = ValidationReport()
     for txt in _page_files(folder):
         report.files += 1
+        report.records += 1
         pair = _read_pair(txt)
         if isinstance(pair, Issue):
             report.issues.append(pair)
             continue
         text, gold = pair
-        if isinstance(gold, dict) and isinstance(gold.get("articles"), list):
-            report.records += len(gold["articles"])
         report.extend(check_gold(txt.with_suffix(".json").name, text, gold))
     for gold_path in sorted(folder.glob("*.json")):
         if not gold_path.with_suffix(".txt").is_file():
@@ -198,7 +198,7 @@ def check_corpus(folder: Path) -> ValidationReport:
                     gold_path.name, "", "corpus.missing-page", f"no page file for {gold_path.name}"
                 )
             )
-    report.invalid_records = len({i.file for i in report.issues})
+    report.invalid_records = len({Path(i.file).stem for i in report.issues})
     return report
 
 
