@@ -22,10 +22,12 @@ def test_a_valid_folder_loads_typed_pages(tiny_corpus):
     pages = load_corpus(tiny_corpus)
     assert [p.id for p in pages] == ["en-example-1", "en-shop-1"]
     article = pages[0]
-    assert article.data == ARTICLE_TEXT.encode() and article.text == ARTICLE_TEXT
+    assert article.data == ARTICLE_TEXT.encode()
+    assert article.text == ARTICLE_TEXT
     assert article.articles[0].title == "Big Storm Hits Coast"
     assert article.boilerplate_lines == ("Home",)
-    assert pages[1].kind == "none" and pages[1].articles == ()
+    assert pages[1].kind == "none"
+    assert pages[1].articles == ()
 
 
 def test_a_gold_string_not_in_the_page_is_caught(tmp_path):

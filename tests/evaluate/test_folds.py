@@ -48,7 +48,8 @@ def test_cross_validation_never_trains_on_the_scored_publisher():
         return extract
 
     report = cross_validate(pages, train, k=2)
-    assert len(seen) == 2 and all(len(s) == 2 for s in seen)
+    assert len(seen) == 2
+    assert all(len(s) == 2 for s in seen)
     assert [p.id for p in report.pages] == sorted(p.id for p in pages)
     assert {p.fold for p in report.pages} == {0, 1}
     assert report.total().titles_found == 8
