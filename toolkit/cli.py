@@ -495,7 +495,7 @@ def evaluate(
         dtk evaluate
         dtk evaluate --check
         dtk evaluate corpus/pages --extractor text --extractor trafilatura --format markdown
-        dtk evaluate --extractor model --folds 5 --format json --out scores.json
+        dtk evaluate --extractor text --format json --out scores.json
     """
     from toolkit.evaluate import (
         DEFAULT_CORPUS,
@@ -512,9 +512,17 @@ def evaluate(
         REPORTERS[fmt](color=False).report(report, sys.stdout)
         sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
     pages = load_corpus(folder)
-    reports = [evaluate_pages(pages, name, folds=folds) for name in extractors or ("text",)]
-    command = "dtk evaluate " + " ".join(sys.argv[2:]) if out else None
-    text = RENDERERS[output_format](reports, command)
+    names = extractors or ("text",)
+    reports = [evaluate_pages(pages, name, folds=folds) for name in names]
+    command = " ".join(
+        [
+            f"dtk evaluate {folder.as_posix()}",
+            *(f"--extractor {name}" for name in names),
+            f"--folds {folds} --format {output_format}",
+            *([f"--out {out.as_posix()}"] if out else []),
+        ]
+    )
+    text = RENDERERS[output_format](reports, command if out else None)
     if out is None:
         click.echo(text, nl=False)
     else:

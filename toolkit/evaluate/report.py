@@ -51,6 +51,7 @@ class EvaluationReport:
     extractor: str
     folds: int | None
     pages: list[PageResult] = field(default_factory=list)
+    description: str = ""
 
     def total(self, keep: Callable[[PageResult], bool] = lambda _: True) -> Counts:
         """The summed tallies of the pages ``keep`` accepts."""
@@ -70,6 +71,7 @@ class EvaluationReport:
         Fields may be added, never renamed."""
         return {
             "extractor": self.extractor,
+            "description": self.description,
             "folds": self.folds,
             "groups": {
                 label: {"counts": c.to_dict(), "scores": Scores.of(c).to_dict()}
@@ -141,6 +143,17 @@ def render_markdown(reports: Sequence[EvaluationReport], command: str | None = N
         "record, and of metadata lines found in a body. Definitions: "
         "`toolkit/evaluate/metrics.py`.",
         "",
+    ]
+    if reports:
+        first = reports[0]
+        publishers = len({p.publisher for p in first.pages})
+        stories = first.total().gold_articles
+        out += [
+            f"Corpus: {len(first.pages)} pages from {publishers} publishers, {stories} gold "
+            "stories.",
+            "",
+        ]
+    out += [
         "## Summary",
         "",
         "| extractor | protocol | " + " | ".join(HEADINGS[1:]) + " |",
@@ -152,7 +165,10 @@ def render_markdown(reports: Sequence[EvaluationReport], command: str | None = N
             f"| `{report.extractor}` | {_protocol(report)} | " + " | ".join(overall[1:]) + " |"
         )
     for report in reports:
-        out += ["", f"## `{report.extractor}`", "", _protocol(report) + ".", ""]
+        out += ["", f"## `{report.extractor}`", ""]
+        if report.description:
+            out += [report.description, ""]
+        out += [f"Protocol: {_protocol(report)}.", ""]
         out.append("| " + " | ".join(HEADINGS) + " |")
         out.append("|" + "---|" * len(HEADINGS))
         out += ["| " + " | ".join(row) + " |" for row in _table_rows(report)]
