@@ -20,6 +20,8 @@ _LAZY = {
     "update_card": "toolkit.card.render",
     "diff_releases": "toolkit.release.diff",
     "extract_file": "toolkit.extract",
+    "evaluate_corpus": "toolkit.evaluate",
+    "check_corpus": "toolkit.evaluate",
 }
 
 __all__ = ["Issue", "ValidationReport", "__version__", *_LAZY]

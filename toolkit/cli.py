@@ -234,8 +234,8 @@ def build(
         dtk build --raw captures/ --out release/ --config dataset.toml
         dtk build --engine ray --ray-address auto
     """
-    from toolkit.config import load_config
     from toolkit.build.release import build_release
+    from toolkit.config import load_config
 
     config = load_config(raw_dir.resolve().parent, config_path)
     show = not quiet and sys.stderr.isatty()
@@ -434,3 +434,98 @@ def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
     for problem in problems:
         click.echo(f"error: card metadata: {problem}", err=True)
     sys.exit(EXIT_INVALID if problems else EXIT_OK)
+
+
+def _evaluate_choices() -> list[str]:
+    from toolkit.evaluate import EXTRACTORS
+
+    return sorted(EXTRACTORS)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
+@click.option(
+    "--extractor",
+    "extractors",
+    type=click.Choice(_evaluate_choices()),
+    multiple=True,
+    help="Extractor to score; repeat to compare several in one report [default: text].",
+)
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Publisher-grouped cross-validation folds for trained extractors.",
+)
+@click.option(
+    "-o",
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "markdown", "text"]),
+    default="text",
+    show_default=True,
+    help="Report format (markdown: for benchmarks/).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the report to this file instead of stdout.",
+)
+@click.option("--check", is_flag=True, help="Only check that every gold string is in its page.")
+@handle_errors
+def evaluate(
+    folder: Path | None,
+    extractors: tuple[str, ...],
+    folds: int,
+    output_format: str,
+    out: Path | None,
+    check: bool,
+) -> None:
+    """Score extractors on a labelled corpus (FOLDER, default corpus/pages): title recall and
+    precision, first and last body sentence, boilerplate and metadata leaks, per language and
+    page kind. Trained extractors are scored by publisher-grouped cross-validation.
+
+    With --check, only prove the gold: exit 1 when a gold string is not in its page. Exit code
+    0 when the report was made, 1 when the gold has problems, 2 when FOLDER cannot be read.
+
+    \b
+    Example:
+        dtk evaluate
+        dtk evaluate --check
+        dtk evaluate corpus/pages --extractor text --extractor trafilatura --format markdown
+        dtk evaluate --extractor text --format json --out scores.json
+    """
+    from toolkit.evaluate import (
+        DEFAULT_CORPUS,
+        RENDERERS,
+        check_corpus,
+        evaluate_pages,
+        load_corpus,
+    )
+
+    folder = folder if folder is not None else DEFAULT_CORPUS
+    if check:
+        report = check_corpus(folder)
+        fmt = "json" if output_format == "json" else "text"
+        REPORTERS[fmt](color=False).report(report, sys.stdout)
+        sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
+    pages = load_corpus(folder)
+    names = extractors or ("text",)
+    reports = [evaluate_pages(pages, name, folds=folds) for name in names]
+    command = " ".join(
+        [
+            f"dtk evaluate {folder.as_posix()}",
+            *(f"--extractor {name}" for name in names),
+            f"--folds {folds} --format {output_format}",
+            *([f"--out {out.as_posix()}"] if out else []),
+        ]
+    )
+    text = RENDERERS[output_format](reports, command if out else None)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}")
+    sys.exit(EXIT_OK)
