@@ -52,8 +52,7 @@ def _check_target(dist: Path, out: Path) -> None:
         not target.is_dir() or (any(target.iterdir()) and not (target / MARKER).is_file())
     ):
         raise UsageError(
-            f"{out} exists and was not written by 'dtk report'; choose another --out or "
-            "remove it"
+            f"{out} exists and was not written by 'dtk report'; choose another --out or remove it"
         )
 
 

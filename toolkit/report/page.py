@@ -20,6 +20,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'none'; form-action 'none'; base-uri 'none'; frame-src 'none'"
 )
+CURRENT = ' aria-current="page"'
 TABS = (
     ("overview", "Overview"),
     ("records", "Records"),
@@ -80,7 +81,9 @@ def _overview(data: ReportData) -> str:
     charts = (
         bar_chart("Body length (characters)", lengths)
         + stacked_chart(
-            "Records per publisher and split", list(data.publishers), split_names,
+            "Records per publisher and split",
+            list(data.publishers),
+            split_names,
             dict(data.publisher_split),
         )
         + bar_chart("Rejects per rule", [(r.rule, r.count) for r in data.rules])
@@ -112,7 +115,7 @@ def render_page(data: ReportData) -> str:
     m = data.manifest
     title = f"{m.get('name', 'release')} {m.get('version', '')} report"
     nav = "".join(
-        f'<button type="button" data-tab="{key}"{" aria-current=page" if key == "overview" else ""}>'
+        f'<button type="button" data-tab="{key}"{CURRENT if key == "overview" else ""}>'
         f"{label}</button>"
         for key, label in TABS
     )
@@ -142,7 +145,8 @@ def render_page(data: ReportData) -> str:
 <h2>Records</h2>
 <div class="controls">
 <label>Split <select id="split-select">{splits}</select></label>
-<label>Search <input id="search" type="search" placeholder="title or publisher" autocomplete="off"></label>
+<label>Search <input id="search" type="search" placeholder="title or publisher"
+ autocomplete="off"></label>
 <span id="records-status" role="status"></span>
 </div>
 <table id="records-table" class="records"><thead><tr>

@@ -30,6 +30,12 @@ def _short(label: str, limit: int = 28) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _empty(title: str) -> str:
+    return (
+        f'<figure class="chart"><figcaption>{escape_html(title)}</figcaption><p>none</p></figure>'
+    )
+
+
 def _frame(title: str, height: int, body: list[str], legend: str = "") -> str:
     name = escape_html(title)
     return (
@@ -45,7 +51,7 @@ def bar_chart(title: str, items: Sequence[tuple[str, int]]) -> str:
     """One bar per ``(label, value)``, longest value spanning the plot; empty data says so."""
     rows = _top(items)
     if not rows or not any(v for _, v in rows):
-        return f'<figure class="chart"><figcaption>{escape_html(title)}</figcaption><p>none</p></figure>'
+        return _empty(title)
     peak = max(v for _, v in rows)
     plot = WIDTH - LABEL - 70
     body: list[str] = []
@@ -70,7 +76,7 @@ def stacked_chart(
     totals.sort(key=lambda item: (-item[1], item[0]))
     rows = totals[:MAX_BARS]
     if not rows or not any(v for _, v in rows):
-        return f'<figure class="chart"><figcaption>{escape_html(title)}</figcaption><p>none</p></figure>'
+        return _empty(title)
     peak = max(v for _, v in rows)
     plot = WIDTH - LABEL - 70
     body: list[str] = []
