@@ -160,7 +160,7 @@
         tr.addEventListener("keydown", (e) => { if (e.key === "Enter") this.open(this.split, i); });
         return tr;
       }));
-      $("page-info").textContent = `page ${this.page + 1} of ${this.pages()}`;
+      $("page-info").textContent = `page ${(this.page + 1).toLocaleString("en")} of ${this.pages().toLocaleString("en")}`;
       const meta = this.meta();
       $("records-status").textContent = `${total.toLocaleString("en")} of ${(meta ? meta.rows : 0).toLocaleString("en")} records`;
       $("prev-page").disabled = this.page === 0;
