@@ -88,9 +88,17 @@ def write_release(
     for path, data in (raw or {}).items():
         (root / "raw").mkdir(exist_ok=True)
         (root / "raw" / path).write_bytes(data)
-        sources.append({"path": path, "sha256": hashlib.sha256(data).hexdigest(),
-                        "publisher": "Example News", "extracted": 0, "released": 0,
-                        "rejected": 0, "deduplicated": 0})
+        sources.append(
+            {
+                "path": path,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "publisher": "Example News",
+                "extracted": 0,
+                "released": 0,
+                "rejected": 0,
+                "deduplicated": 0,
+            }
+        )
     if changes is not None:
         (dist / "CHANGES.md").write_text(changes, encoding="utf-8")
     released = sum(s["num_examples"] for s in manifest_splits.values())
@@ -100,8 +108,12 @@ def write_release(
         "toolkit_version": "0.1.0",
         "schema": {"name": "article", "sha256": "0" * 64},
         "config": {"license": "other"},
-        "counts": {"extracted": released + len(rejects) + len(duplicates), "released": released,
-                   "rejected": len(rejects), "deduplicated": len(duplicates)},
+        "counts": {
+            "extracted": released + len(rejects) + len(duplicates),
+            "released": released,
+            "rejected": len(rejects),
+            "deduplicated": len(duplicates),
+        },
         "files": [],
         "sources": sources,
         "splits": manifest_splits,

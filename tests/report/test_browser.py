@@ -12,7 +12,9 @@ from tests.conftest import ROOT
 from tests.report.conftest import article, write_release
 from toolkit.report import write_report
 
-HOSTILE_TITLE = "<script>window.__pwned=1</script> \"quoted\" 'single' \u202eevil\u202c \u2066x\u2069"
+HOSTILE_TITLE = (
+    "<script>window.__pwned=1</script> \"quoted\" 'single' \u202eevil\u202c \u2066x\u2069"
+)
 HOSTILE_PUBLISHER = '<img src=x onerror="window.__pwned=2">'
 
 
@@ -31,8 +33,10 @@ def test_committed_release_search_and_open_a_record(open_report, tmp_path):
     raw = page.locator("#record-view ol.raw li")
     raw.first.wait_for()
     assert "To The Slaughter" in page.locator("#record-view ol.raw").inner_text()
-    assert page.locator("#record-view .raw-lines p").first.inner_text().startswith(
-        "000_4d4dfa95065ffdb9.txt, lines "
+    assert (
+        page.locator("#record-view .raw-lines p")
+        .first.inner_text()
+        .startswith("000_4d4dfa95065ffdb9.txt, lines ")
     )
 
 
@@ -41,16 +45,46 @@ def hostile_report(tmp_path):
     raw = "".join(f"raw line {i} {HOSTILE_TITLE}\n" for i in range(1, 12)).encode()
     records = [article(1, title=HOSTILE_TITLE, publisher=HOSTILE_PUBLISHER), article(2)]
     rejects = [
-        {"rule": "schema.required", "source_file": "a.txt", "line": 3, "raw": None,
-         "span": None, "errors": [{"rule": "schema.required", "pointer": "/title",
-                                   "message": "'title' is a required property"}]},
-        {"rule": "json.syntax", "source_file": "a.txt", "line": 4, "raw": "{</script>",
-         "errors": [{"rule": "json.syntax", "pointer": "", "message": "invalid JSON"}]},
+        {
+            "rule": "schema.required",
+            "source_file": "a.txt",
+            "line": 3,
+            "raw": None,
+            "span": None,
+            "errors": [
+                {
+                    "rule": "schema.required",
+                    "pointer": "/title",
+                    "message": "'title' is a required property",
+                }
+            ],
+        },
+        {
+            "rule": "json.syntax",
+            "source_file": "a.txt",
+            "line": 4,
+            "raw": "{</script>",
+            "errors": [{"rule": "json.syntax", "pointer": "", "message": "invalid JSON"}],
+        },
     ]
-    duplicates = [{"id": "d1", "duplicate_of": f"{1:016x}", "kind": "exact", "similarity": 1.0,
-                   "source_file": "a.txt", "span": {"start_line": 5, "end_line": 6}}]
-    dist = write_release(tmp_path, {"train": records}, rejects=rejects, duplicates=duplicates,
-                         raw={"a.txt": raw}, changes=f"# Changes\n\n{HOSTILE_TITLE}\n")
+    duplicates = [
+        {
+            "id": "d1",
+            "duplicate_of": f"{1:016x}",
+            "kind": "exact",
+            "similarity": 1.0,
+            "source_file": "a.txt",
+            "span": {"start_line": 5, "end_line": 6},
+        }
+    ]
+    dist = write_release(
+        tmp_path,
+        {"train": records},
+        rejects=rejects,
+        duplicates=duplicates,
+        raw={"a.txt": raw},
+        changes=f"# Changes\n\n{HOSTILE_TITLE}\n",
+    )
     write_report(dist, tmp_path / "report")
     return tmp_path / "report"
 
@@ -99,8 +133,10 @@ def test_page_through_a_100k_record_release(open_report, tmp_path):
     dist = write_release(tmp_path, {"train": _batches(100_000)})
     started = time.perf_counter()
     summary = write_report(dist, tmp_path / "report")
-    print(f"100k report: {time.perf_counter() - started:.1f}s, {summary.bytes / 1e6:.1f} MB, "
-          f"{summary.files} files")
+    print(
+        f"100k report: {time.perf_counter() - started:.1f}s, {summary.bytes / 1e6:.1f} MB, "
+        f"{summary.files} files"
+    )
     page = open_report(tmp_path / "report")
     page.click("nav button[data-tab=records]")
     page.wait_for_selector("#records-table[data-page='1'] tbody tr")

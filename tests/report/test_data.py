@@ -29,16 +29,20 @@ def test_records_are_chunked_by_1000_and_indexed_by_10000(tmp_path, monkeypatch)
     summary = write_report(dist, tmp_path / "out")
     data = tmp_path / "out" / "data"
     assert sorted(p.name for p in (data / "s0").iterdir()) == [
-        "index-00000.js", "index-00001.js",
-        "records-00000.js", "records-00001.js", "records-00002.js",
+        "index-00000.js",
+        "index-00001.js",
+        "records-00000.js",
+        "records-00001.js",
+        "records-00002.js",
     ]
     key, rows = read_script(data / "s0" / "records-00002.js")
     assert key == "s0/records/2"
     assert [r["id"] for r in rows] == [f"{6:016x}"]
     key, rows = read_script(data / "s0" / "index-00001.js")
     assert key == "s0/index/1"
-    assert rows == [[f"Headline number {i}", "Example News", f"2022-09-{1 + i:02d}", "en"]
-                    for i in (4, 5, 6)]
+    assert rows == [
+        [f"Headline number {i}", "Example News", f"2022-09-{1 + i:02d}", "en"] for i in (4, 5, 6)
+    ]
     (config,) = read_script(data / "report.js")
     assert config["splits"] == [
         {"name": "train", "key": "s0", "rows": 7, "record_chunks": 3, "index_chunks": 2},
@@ -53,8 +57,11 @@ def test_raw_lines_come_from_raw_and_are_byte_safe(tmp_path):
     write_report(dist, tmp_path / "out")
     _, (record,) = read_script(tmp_path / "out" / "data" / "s0" / "records-00000.js")
     assert record["_raw"] == {
-        "file": "a.txt", "start": 3, "lines": ["\\xff\\xfe bad bytes", "line 4"],
-        "cut": False, "missing": None,
+        "file": "a.txt",
+        "start": 3,
+        "lines": ["\\xff\\xfe bad bytes", "line 4"],
+        "cut": False,
+        "missing": None,
     }
 
 
@@ -75,15 +82,29 @@ def test_excerpts_refuse_paths_outside_raw(tmp_path):
 
 def test_rejects_are_grouped_by_rule_and_duplicates_find_the_kept_record(tmp_path):
     rejects = [
-        {"rule": "schema.required", "source_file": "a.txt", "line": 1, "raw": "{}",
-         "errors": [{"rule": "schema.required", "pointer": "/title", "message": "m"}]},
+        {
+            "rule": "schema.required",
+            "source_file": "a.txt",
+            "line": 1,
+            "raw": "{}",
+            "errors": [{"rule": "schema.required", "pointer": "/title", "message": "m"}],
+        },
         {"rule": "json.syntax", "source_file": "a.txt", "line": 2, "raw": "{", "errors": []},
         {"rule": "schema.required", "source_file": "a.txt", "line": 3, "raw": "[]", "errors": []},
     ]
-    duplicates = [{"id": "dropped", "duplicate_of": f"{2:016x}", "kind": "near",
-                   "similarity": 0.9, "source_file": "a.txt", "span": None}]
-    dist = write_release(tmp_path, {"train": [article(1), article(2)]}, rejects=rejects,
-                         duplicates=duplicates)
+    duplicates = [
+        {
+            "id": "dropped",
+            "duplicate_of": f"{2:016x}",
+            "kind": "near",
+            "similarity": 0.9,
+            "source_file": "a.txt",
+            "span": None,
+        }
+    ]
+    dist = write_release(
+        tmp_path, {"train": [article(1), article(2)]}, rejects=rejects, duplicates=duplicates
+    )
     write_report(dist, tmp_path / "out")
     data = tmp_path / "out" / "data"
     (config,) = read_script(data / "report.js")
@@ -95,7 +116,8 @@ def test_rejects_are_grouped_by_rule_and_duplicates_find_the_kept_record(tmp_pat
     assert [r["_line"] for r in rows] == [1, 3]
     _, (duplicate,) = read_script(data / "duplicates-00000.js")
     assert duplicate["_kept"] == {
-        "split": "train", "index": 1,
+        "split": "train",
+        "index": 1,
         "row": ["Headline number 2", "Example News", "2022-09-03", "en"],
     }
 
