@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
@@ -24,6 +24,9 @@ from toolkit.errors import (
     WorkerError,
 )
 from toolkit.validate.reporters import REPORTERS
+
+if TYPE_CHECKING:
+    from toolkit.report import ReportSummary
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 CANNOT_PROCEED = (UsageError, InputError, SchemaError, BuildLockedError, WorkerError)
@@ -213,6 +216,12 @@ def validate(
     help="Ray cluster address for --engine ray [default: start Ray locally].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
+@click.option(
+    "--report",
+    "with_report",
+    is_flag=True,
+    help="Also write the HTML report to report/ beside the release (see dtk report).",
+)
 @handle_errors
 def build(
     raw_dir: Path,
@@ -222,6 +231,7 @@ def build(
     workers: int | None,
     ray_address: str | None,
     quiet: bool,
+    with_report: bool,
 ) -> None:
     """Build the release: extract, validate, deduplicate, split, write Parquet + JSONL + card.
 
@@ -233,6 +243,7 @@ def build(
         dtk build
         dtk build --raw captures/ --out release/ --config dataset.toml
         dtk build --engine ray --ray-address auto
+        dtk build --report
     """
     from toolkit.build.release import build_release
     from toolkit.config import load_config
@@ -274,6 +285,49 @@ def build(
         f"  reconciled: {counts['extracted']} extracted = {counts['released']} released + "
         f"{counts['rejected']} rejected + {counts['deduplicated']} deduplicated"
     )
+    if with_report:
+        from toolkit.report import write_report
+
+        _echo_report(write_report(out, raw_dir=raw_dir))
+
+
+def _echo_report(summary: ReportSummary) -> None:
+    click.echo(
+        f"wrote {summary.out}/index.html ({summary.records:,} records, {summary.rejects:,} "
+        f"rejects, {summary.duplicates:,} duplicates; {summary.files:,} files, "
+        f"{summary.bytes / 1e6:.1f} MB)"
+    )
+
+
+@main.command()
+@click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"), required=False)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Report folder [default: report/ beside DIST; never inside DIST].",
+)
+@click.option(
+    "--raw",
+    "raw_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Raw captures, for each record's raw lines [default: raw/ beside DIST].",
+)
+@handle_errors
+def report(dist: Path, out: Path | None, raw_dir: Path | None) -> None:
+    """Write an offline HTML report of a release: overview, charts, records with their raw
+    lines, rejects by rule, duplicates and changes. Open OUT/index.html in a browser; it needs
+    no network and works from file://.
+
+    \b
+    Example:
+        dtk report
+        dtk report release/ --out /tmp/release-report
+    """
+    from toolkit.report import write_report
+
+    _echo_report(write_report(dist, out, raw_dir=raw_dir))
 
 
 @main.command()
