@@ -32,4 +32,4 @@ def test_trafilatura_baseline_gives_at_most_one_untitled_record():
 
 def test_evaluating_the_corpus_twice_gives_the_same_report():
     pages = load_corpus(ROOT / "corpus" / "pages")
-    assert evaluate_pages(pages, "text").to_dict() == evaluate_pages(pages, "text").to_dict()
+    assert evaluate_pages(pages, "rules").to_dict() == evaluate_pages(pages, "rules").to_dict()

@@ -24,13 +24,14 @@ def perfect(train):
 
 @pytest.fixture
 def stub_text(monkeypatch):
-    """``--extractor text`` runs the stub, so the output does not depend on the rule-based
-    extractor another change is rewriting."""
-    monkeypatch.setitem(evaluate.EXTRACTORS, "text", ExtractorSpec(perfect, False, "stub"))
+    """``--extractor model`` (the default) runs the stub: the output does not depend on a
+    trained model."""
+
+    monkeypatch.setitem(evaluate.EXTRACTORS, "model", ExtractorSpec(perfect, False, "stub"))
 
 
 EXPECTED_TEXT = """\
-text: no training (every page scored by the same extractor)
+model: no training (every page scored by the same extractor)
   group         pages  gold titles  records  title R  title P  1st sent. (matched)  \
 1st sent. (all)  last sent. (matched)  last sent. (all)  boilerplate leak  metadata leak  \
 none pages w/ records
@@ -58,12 +59,12 @@ def test_text_report(run_dtk, tiny_corpus, stub_text):
 def test_json_report_is_the_api_report(run_dtk, tiny_corpus, stub_text):
     result = run_dtk("evaluate", str(tiny_corpus), "--format", "json")
     assert result.exit_code == 0
-    expected = evaluate_pages(load_corpus(tiny_corpus), "text").to_dict()
+    expected = evaluate_pages(load_corpus(tiny_corpus), "model").to_dict()
     assert json.loads(result.output) == {"reports": [expected]}
 
 
 def test_trained_extractors_are_cross_validated(run_dtk, tiny_corpus, monkeypatch):
-    monkeypatch.setitem(evaluate.EXTRACTORS, "text", ExtractorSpec(perfect, True, "stub"))
+    monkeypatch.setitem(evaluate.EXTRACTORS, "model", ExtractorSpec(perfect, True, "stub"))
     result = run_dtk("evaluate", str(tiny_corpus), "--folds", "2", "--format", "json")
     assert result.exit_code == 0
     report = json.loads(result.output)["reports"][0]
@@ -79,7 +80,7 @@ def test_markdown_report_to_a_file_names_its_command(run_dtk, tiny_corpus, stub_
     assert result.output == f"wrote {out}\n"
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Extraction benchmark\n")
-    assert "| `text` | no training" in text
+    assert "| `model` | no training" in text
 
 
 def test_check_passes_on_valid_gold(run_dtk, tiny_corpus):

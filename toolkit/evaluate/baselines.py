@@ -19,7 +19,7 @@ from toolkit.evaluate.metrics import Extractor, Record
 KEYS = ("title", "section", "dek", "body", "image_caption", "authors", "published")
 
 
-def text_extractor(train: list[LabelledPage] | None = None) -> Extractor:
+def text_extractor(train: list[LabelledPage] | None = None, *, rules: bool = False) -> Extractor:
     """Today's rule-based :class:`toolkit.extract.text.TextExtractor`, run on each page's bytes
     exactly as ``dtk build`` runs it on a capture in ``raw/``. It is untrained, so ``train``
     is ignored. Its corpus evidence (lines a publisher repeats across three or more of its
@@ -30,7 +30,12 @@ def text_extractor(train: list[LabelledPage] | None = None) -> Extractor:
     from toolkit.extract.text import TextExtractor
     from toolkit.raw import SourceEntry
 
-    extractor = TextExtractor(ExtractContext())
+    model = None
+    if train is not None:
+        from toolkit.extract.train import TrainingPage, train_model
+
+        model = train_model(TrainingPage(p.id, p.text, p.gold_dict()) for p in train)
+    extractor = TextExtractor(ExtractContext(), model, rules=rules)
 
     def extract(page: LabelledPage) -> list[Record]:
         with tempfile.TemporaryDirectory(prefix="dtk-evaluate-") as tmp:
@@ -52,6 +57,11 @@ def text_extractor(train: list[LabelledPage] | None = None) -> Extractor:
         return [{k: item.get(k) for k in KEYS} for item in items if isinstance(item, dict)]
 
     return extract
+
+
+def rules_extractor(train: list[LabelledPage] | None = None) -> Extractor:
+    """The generic rules of text@1.1.0, the extractor before the line-role model. Untrained."""
+    return text_extractor(None, rules=True)
 
 
 def page_as_html(text: str) -> str:

@@ -6,6 +6,7 @@ model's trainer read, and a gold string missing from its page would silently sco
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +73,19 @@ class LabelledPage:
     boilerplate_lines: tuple[str, ...]
     metadata_lines: tuple[str, ...]
     notes: str | None = None
+
+    def gold_dict(self) -> dict[str, Any]:
+        """The gold as the JSON document it was read from (what training reads)."""
+        return {
+            "url": self.url,
+            "publisher": self.publisher,
+            "language": self.language,
+            "kind": self.kind,
+            "truncated": self.truncated,
+            "articles": [dataclasses.asdict(a) for a in self.articles],
+            "boilerplate_lines": list(self.boilerplate_lines),
+            "metadata_lines": list(self.metadata_lines),
+        }
 
 
 def _issue(file: str, pointer: str, rule: str, message: str) -> Issue:
