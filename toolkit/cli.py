@@ -234,8 +234,8 @@ def build(
         dtk build --raw captures/ --out release/ --config dataset.toml
         dtk build --engine ray --ray-address auto
     """
-    from toolkit.config import load_config
     from toolkit.build.release import build_release
+    from toolkit.config import load_config
 
     config = load_config(raw_dir.resolve().parent, config_path)
     show = not quiet and sys.stderr.isatty()
@@ -258,12 +258,12 @@ def build(
     if show:
         click.echo("\r\x1b[2K", err=True, nl=False)
     counts = summary.counts
-    click.echo(f"built {out}/ (version {summary.manifest['version']})")
+    click.echo(f"built {out}/ (version {summary.manifest.version})")
     click.echo(f"  {'source':<40} {'extracted':>9} {'released':>9} {'rejected':>9} {'dedup':>7}")
-    for source in summary.manifest["sources"]:
+    for source in summary.manifest.sources:
         click.echo(
-            f"  {source['path'][:40]:<40} {source['extracted']:>9} {source['released']:>9} "
-            f"{source['rejected']:>9} {source['deduplicated']:>7}"
+            f"  {source.path[:40]:<40} {source.extracted:>9} {source.released:>9} "
+            f"{source.rejected:>9} {source.deduplicated:>7}"
         )
     click.echo(
         f"  {'total':<40} {counts['extracted']:>9} {counts['released']:>9} "
@@ -334,7 +334,8 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
         dtk diff dist-1.0.0/ dist/ --format json
         dtk diff dist-1.0.0/ dist/ --format markdown --limit 0
     """
-    from toolkit.release.diff import DIFF_RENDERERS, diff_releases
+    from toolkit.release.changes import DIFF_RENDERERS
+    from toolkit.release.diff import diff_releases
 
     result = diff_releases(old, new)
     click.echo(DIFF_RENDERERS[output_format](result, limit or None), nl=False)

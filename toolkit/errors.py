@@ -9,6 +9,7 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
     ├── SchemaError       a schema or profile file is invalid, or refers outside schema/
     ├── WorkerError       a worker process died (killed, or out of memory)
     └── ReleaseError      a release cannot be built or does not check out
+        ├── ManifestError      a release's manifest.json is missing, damaged or of another shape
         ├── BuildLockedError   another build holds the release lock
         └── VersionBumpError   the dataset version is too small for what the release changes
 """
@@ -40,9 +41,13 @@ class ReleaseError(ToolkitError):
     """A release cannot be built, or an existing release does not check out."""
 
 
+class ManifestError(ReleaseError):
+    """A release's ``manifest.json`` is missing, not JSON, or not the shape a build writes."""
+
+
 class BuildLockedError(ReleaseError):
     """Another ``dtk build`` is writing the same release."""
 
 
 class VersionBumpError(ReleaseError):
-    """The release changes more than its dataset version bump allows (see toolkit.release.versioning)."""
+    """The release changes more than its version bump allows (see toolkit.release.versioning)."""

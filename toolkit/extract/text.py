@@ -33,9 +33,9 @@ from toolkit.extract.base import (
 )
 from toolkit.extract.captions import has_credit, split_credit
 from toolkit.extract.profile import GENERIC, Profile, load_profile
+from toolkit.extract.provenance import Span
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
-from toolkit.extract.provenance import Span
 
 if TYPE_CHECKING:
     from toolkit.extract.context import ExtractContext

@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-import orjson
-
-from toolkit.errors import ReleaseError, VersionBumpError
-
-if TYPE_CHECKING:
-    from toolkit.release.diff import ReleaseDiff
+from toolkit.errors import ManifestError, ReleaseError, VersionBumpError
+from toolkit.release.diff import ReleaseDiff, diff_releases
+from toolkit.release.folder import MANIFEST_FILE, ReleaseManifest
 
 Level = Literal["none", "patch", "minor", "major"]
 LEVELS: tuple[Level, ...] = ("none", "patch", "minor", "major")
@@ -184,16 +181,11 @@ def enforce_version_bump(previous: Path, staged: Path) -> None:
         VersionBumpError: the staged version is too small for the change or goes backwards.
         InputError: ``previous`` has a manifest but cannot be read as a release.
     """
-    manifest = previous / "manifest.json"
-    if not manifest.is_file():
+    if not (previous / MANIFEST_FILE).is_file():
         return
-    from toolkit.release.diff import diff_releases
-
     try:
-        old_version = orjson.loads(manifest.read_bytes()).get("version")
-        new_version = orjson.loads((staged / "manifest.json").read_bytes()).get("version")
-    except (OSError, orjson.JSONDecodeError, AttributeError):
-        old_version = new_version = None
-    if old_version is None or new_version is None:
-        return
+        ReleaseManifest.read(previous)
+        ReleaseManifest.read(staged)
+    except ManifestError:
+        return  # a release made before versions were recorded: nothing to compare against
     check_version_bump(diff_releases(previous, staged))
