@@ -13,7 +13,8 @@ from test_diff import NEW_FILE, SUBMISSIONS, build, make_record, write_raw, writ
 from toolkit.release.diff import diff_releases
 from toolkit.errors import ReleaseError, VersionBumpError
 from toolkit.features import arrow_schema
-from toolkit.release.versioning import bump_level, check_version_bump, enforce_version_bump, next_version
+from toolkit.release.diff import enforce_version_bump
+from toolkit.release.versioning import bump_level, check_version_bump, next_version
 
 A = make_record("Alpha", line=1)
 B = make_record("Beta", line=2)

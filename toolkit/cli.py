@@ -23,7 +23,8 @@ from toolkit.errors import (
     UsageError,
     WorkerError,
 )
-from toolkit.validate.reporters import REPORTERS
+from toolkit.escape import one_line
+from toolkit.validate.reporters import REPORTERS, issue_line
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 CANNOT_PROCEED = (UsageError, InputError, SchemaError, BuildLockedError, WorkerError)
@@ -37,6 +38,26 @@ def use_color(mode: Literal["auto", "always", "never"], stream: Any = None) -> b
         return mode == "always"
     stream = stream or sys.stdout
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+class RegistryChoice(click.Choice):  # type: ignore[type-arg]
+    """A choice among the keys of a registry dict (``ENGINES``, ``DIFF_RENDERERS``,
+    ``EXTRACTORS``), so adding a format is one registry entry. The registry's module is imported
+    when click first needs the choices, so ``dtk --help`` imports no stage."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._registry = (module, name)
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        from importlib import import_module
+
+        return sorted(getattr(import_module(self._registry[0]), self._registry[1]))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        """Ignored: the registry is the only source of choices."""
 
 
 def handle_errors(func: F) -> F:
@@ -196,7 +217,7 @@ def validate(
 )
 @click.option(
     "--engine",
-    type=click.Choice(["local", "ray"]),
+    type=RegistryChoice("toolkit.build.engine", "ENGINES"),
     default="local",
     show_default=True,
     help="Where extraction and validation run: local processes, or Ray Data.",
@@ -262,14 +283,14 @@ def build(
     click.echo(f"  {'source':<40} {'extracted':>9} {'released':>9} {'rejected':>9} {'dedup':>7}")
     for source in summary.manifest.sources:
         click.echo(
-            f"  {source.path[:40]:<40} {source.extracted:>9} {source.released:>9} "
+            f"  {one_line(source.path)[:40]:<40} {source.extracted:>9} {source.released:>9} "
             f"{source.rejected:>9} {source.deduplicated:>7}"
         )
     click.echo(
         f"  {'total':<40} {counts['extracted']:>9} {counts['released']:>9} "
         f"{counts['rejected']:>9} {counts['deduplicated']:>7}"
     )
-    click.echo("  splits: " + ", ".join(f"{k} {v}" for k, v in summary.splits.items()))
+    click.echo("  splits: " + ", ".join(f"{one_line(k)} {v}" for k, v in summary.splits.items()))
     click.echo(
         f"  reconciled: {counts['extracted']} extracted = {counts['released']} released + "
         f"{counts['rejected']} rejected + {counts['deduplicated']} deduplicated"
@@ -307,7 +328,7 @@ def check(
     "-o",
     "--format",
     "output_format",
-    type=click.Choice(["json", "markdown", "text"]),
+    type=RegistryChoice("toolkit.release.changes", "DIFF_RENDERERS"),
     default="text",
     show_default=True,
     help="Report format (markdown: the card section).",
@@ -347,7 +368,7 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "jsonl", "text", "warc"]),
+    type=RegistryChoice("toolkit.extract", "EXTRACTORS"),
     default=None,
     help="How to read PATH [default: its manifest entry, else its suffix].",
 )
@@ -384,11 +405,7 @@ def extract(
         path, fmt=fmt, publisher=publisher, language=language, profile=profile
     ):
         if isinstance(item, Issue):
-            click.echo(
-                f"{item.file}:{item.line}:{item.column}: {item.severity}: {item.rule}: "
-                f"{item.message}",
-                err=True,
-            )
+            click.echo(issue_line(item), err=True)
             continue
         click.echo(orjson.dumps(item))
         produced += 1

@@ -26,7 +26,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from toolkit.errors import InputError, ManifestError
-from toolkit.release.folder import ReleaseManifest
+from toolkit.release.folder import MANIFEST_FILE, ReleaseManifest
+from toolkit.release.versioning import change_levels, check_version_bump, highest_level
 
 BATCH_ROWS = 2048
 _DIGEST_BYTES = 8
@@ -119,8 +120,6 @@ class ReleaseDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``dtk diff --format json``."""
-        from toolkit.release.versioning import change_levels, highest_level
-
         levels = change_levels(self)
         return {
             "old": {"path": self.old, "version": self.old_version},
@@ -389,3 +388,23 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
     diff.splits = _counts(a, b, "split")
     diff.publishers = _counts(a, b, "publisher")
     return diff
+
+
+def enforce_version_bump(previous: Path, staged: Path) -> None:
+    """Refuse to publish ``staged`` over ``previous`` under a version too small for the change.
+
+    Does nothing when ``previous`` holds no release (no ``manifest.json``). Same data under the
+    same version passes, so rebuilding an unchanged release always works.
+
+    Raises:
+        VersionBumpError: the staged version is too small for the change or goes backwards.
+        InputError: ``previous`` has a manifest but cannot be read as a release.
+    """
+    if not (previous / MANIFEST_FILE).is_file():
+        return
+    try:
+        ReleaseManifest.read(previous)
+        ReleaseManifest.read(staged)
+    except ManifestError:
+        return  # a release made before versions were recorded: nothing to compare against
+    check_version_bump(diff_releases(previous, staged))

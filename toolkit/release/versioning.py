@@ -16,12 +16,12 @@ A version never goes backwards.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from toolkit.errors import ManifestError, ReleaseError, VersionBumpError
-from toolkit.release.diff import ReleaseDiff, diff_releases
-from toolkit.release.folder import MANIFEST_FILE, ReleaseManifest
+from toolkit.errors import ReleaseError, VersionBumpError
+
+if TYPE_CHECKING:  # the policy reads a diff; the diff (its JSON) quotes the policy
+    from toolkit.release.diff import ReleaseDiff
 
 Level = Literal["none", "patch", "minor", "major"]
 LEVELS: tuple[Level, ...] = ("none", "patch", "minor", "major")
@@ -169,23 +169,3 @@ def check_version_bump(diff: ReleaseDiff) -> None:
         f'{why}. Set version = "{next_version(old, needed)}" in {CONFIG_HINT} and build again; '
         "dtk diff OLD NEW shows every change"
     )
-
-
-def enforce_version_bump(previous: Path, staged: Path) -> None:
-    """Refuse to publish ``staged`` over ``previous`` under a version too small for the change.
-
-    Does nothing when ``previous`` holds no release (no ``manifest.json``). Same data under the
-    same version passes, so rebuilding an unchanged release always works.
-
-    Raises:
-        VersionBumpError: the staged version is too small for the change or goes backwards.
-        InputError: ``previous`` has a manifest but cannot be read as a release.
-    """
-    if not (previous / MANIFEST_FILE).is_file():
-        return
-    try:
-        ReleaseManifest.read(previous)
-        ReleaseManifest.read(staged)
-    except ManifestError:
-        return  # a release made before versions were recorded: nothing to compare against
-    check_version_bump(diff_releases(previous, staged))
