@@ -10,8 +10,8 @@ import orjson
 import pytest
 from test_card import ROOT, article, make_release, standard_release
 
-from toolkit.card.render import write_card
 from toolkit.card.croissant import CONFORMS_TO, croissant_bytes
+from toolkit.card.render import write_card
 from toolkit.release.folder import ReleaseManifest
 
 # rdflib (under mlcroissant) warns about its own API when parsing JSON-LD

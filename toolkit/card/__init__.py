@@ -6,8 +6,7 @@ values. Exports are imported on first use, so ``import toolkit.card`` imports no
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from toolkit._lazy import lazy_getattr
 
 _LAZY = {
     "render_card": "toolkit.card.render",
@@ -19,8 +18,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'toolkit.card' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)

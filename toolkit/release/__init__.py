@@ -7,8 +7,7 @@ use, so ``import toolkit.release`` stays cheap.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from toolkit._lazy import lazy_getattr
 
 _LAZY = {
     "ReleaseManifest": "toolkit.release.folder",
@@ -21,8 +20,4 @@ _LAZY = {
 
 __all__ = sorted(_LAZY)
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'toolkit.release' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)

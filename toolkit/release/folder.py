@@ -12,7 +12,7 @@ missing and unlisted files, and paths that would leave the folder (never opened)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -22,6 +22,7 @@ from toolkit.config import DatasetConfig, config_from_dict
 from toolkit.errors import ManifestError, UsageError
 from toolkit.files import atomic_write_bytes, sha256_file
 from toolkit.issues import Issue
+from toolkit.raw import SourceFields
 
 MANIFEST_FILE = "manifest.json"
 #: Files the card writes after the manifest (so they cannot be listed in it); they are expected
@@ -109,13 +110,7 @@ class ReleaseCounts:
     skipped: int
 
     def to_dict(self) -> dict[str, int]:
-        return {
-            "extracted": self.extracted,
-            "released": self.released,
-            "rejected": self.rejected,
-            "deduplicated": self.deduplicated,
-            "skipped": self.skipped,
-        }
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str) -> ReleaseCounts:
@@ -147,18 +142,9 @@ class ReleaseFile:
 
 
 @dataclass(frozen=True)
-class ReleaseSource:
+class ReleaseSource(SourceFields):
     """One raw file as the release used it: its ``sources.jsonl`` entry and its counters."""
 
-    path: str
-    sha256: str
-    format: str
-    publisher: str
-    url: str | None
-    retrieved_at: str | None
-    language: str
-    license: str | None
-    profile: str | None
     extractors: tuple[str, ...]
     extracted: int
     released: int
@@ -167,23 +153,7 @@ class ReleaseSource:
     skipped: int
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "sha256": self.sha256,
-            "format": self.format,
-            "publisher": self.publisher,
-            "url": self.url,
-            "retrieved_at": self.retrieved_at,
-            "language": self.language,
-            "license": self.license,
-            "profile": self.profile,
-            "extractors": list(self.extractors),
-            "extracted": self.extracted,
-            "released": self.released,
-            "rejected": self.rejected,
-            "deduplicated": self.deduplicated,
-            "skipped": self.skipped,
-        }
+        return {**asdict(self), "extractors": list(self.extractors)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str) -> ReleaseSource:
@@ -258,7 +228,7 @@ class ReleaseManifest:
                 for name, s in self.splits.items()
             },
             "sources": [s.to_dict() for s in self.sources],
-            "files": [{"path": f.path, "sha256": f.sha256, "bytes": f.bytes} for f in self.files],
+            "files": [asdict(f) for f in self.files],
         }
 
     def to_bytes(self) -> bytes:
