@@ -51,7 +51,7 @@ def _check_rows(dist: Path, manifest: ReleaseManifest, report: ValidationReport)
         if rows != info.num_examples:
             report.issues.append(
                 _issue(
-                    "manifest.json",
+                    MANIFEST_FILE,
                     "release.count",
                     f"split {split!r} has {rows} rows, manifest says {info.num_examples}",
                 )
