@@ -92,8 +92,8 @@ def fuzz_json(data: bytes) -> None:
 def fuzz_manifest(data: bytes) -> None:
     """``raw/sources.jsonl`` through ``validate_paths`` and ``load_manifest``."""
     from toolkit.errors import ReleaseError
-    from toolkit.validate.sources import load_manifest
     from toolkit.validate.paths import validate_paths
+    from toolkit.validate.sources import load_manifest
 
     raw = _work() / "raw"
     raw.mkdir(exist_ok=True)

@@ -1,4 +1,4 @@
-"""toolkit.release.diff on small hand-made releases, and ``dtk diff`` on releases built from raw files."""
+"""toolkit.release.diff on small hand-made releases, and ``dtk diff`` on built releases."""
 
 from __future__ import annotations
 
@@ -11,22 +11,16 @@ import orjson
 import pyarrow as pa
 import pytest
 
-from toolkit.config import DatasetConfig
-from toolkit.release.diff import (
-    DIFF_RENDERERS,
-    RecordChange,
-    RecordRef,
-    SchemaChange,
-    SplitMove,
-    diff_releases,
-    render_changes_markdown,
-)
-from toolkit.errors import InputError
-from toolkit.features import arrow_schema
-from toolkit.ids import content_id
 from toolkit.build.release import build_release
 from toolkit.build.split import split_of
 from toolkit.build.writers import SplitWriter
+from toolkit.config import DatasetConfig
+from toolkit.errors import InputError
+from toolkit.features import arrow_schema
+from toolkit.ids import content_id
+from toolkit.release.changes import DIFF_RENDERERS, render_changes_markdown
+from toolkit.release.diff import RecordChange, RecordRef, SchemaChange, SplitMove, diff_releases
+from toolkit.release.folder import ReleaseCounts, ReleaseManifest, ReleaseSplit, SchemaRef
 
 
 def make_record(
@@ -90,12 +84,22 @@ def write_release(
         if records:
             writer.write(pa.Table.from_pylist(records, schema=schema))
         writer.close()
-        manifest_splits[name] = {
-            "num_examples": len(records),
-            "files": [p.relative_to(out).as_posix() for p in writer.paths],
-        }
-    manifest = {"name": "test", "version": version, "splits": manifest_splits}
-    (out / "manifest.json").write_bytes(orjson.dumps(manifest))
+        manifest_splits[name] = ReleaseSplit(
+            len(records), tuple(p.relative_to(out).as_posix() for p in writer.paths)
+        )
+    rows = sum(len(records) for records in splits.values())
+    ReleaseManifest(
+        name="test",
+        version=version,
+        toolkit_version="0.0.0",
+        built_at=None,
+        config=DatasetConfig(name="test", version=version),
+        schema=SchemaRef("article", "0" * 64),
+        counts=ReleaseCounts(rows, rows, 0, 0, 0),
+        splits=manifest_splits,
+        sources=(),
+        files=(),
+    ).write(out)
     return out
 
 

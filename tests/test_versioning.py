@@ -1,5 +1,5 @@
-"""toolkit.release.versioning: the bump each kind of change needs, and ``dtk build`` refusing to publish a
-change under a version that is too small."""
+"""toolkit.release.versioning: the bump each kind of change needs, and ``dtk build`` refusing to
+publish a change under a version that is too small."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import pyarrow as pa
 import pytest
 from test_diff import NEW_FILE, SUBMISSIONS, build, make_record, write_raw, write_release
 
-from toolkit.release.diff import diff_releases
 from toolkit.errors import ReleaseError, VersionBumpError
 from toolkit.features import arrow_schema
-from toolkit.release.versioning import bump_level, check_version_bump, enforce_version_bump, next_version
+from toolkit.release.diff import diff_releases, enforce_version_bump
+from toolkit.release.versioning import bump_level, check_version_bump, next_version
 
 A = make_record("Alpha", line=1)
 B = make_record("Beta", line=2)

@@ -6,9 +6,7 @@ Heavier entry points are imported on first use, so ``import toolkit`` stays chea
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
+from toolkit._lazy import lazy_getattr
 from toolkit._version import __version__
 from toolkit.issues import Issue, ValidationReport
 
@@ -26,8 +24,4 @@ _LAZY = {
 
 __all__ = ["Issue", "ValidationReport", "__version__", *_LAZY]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)

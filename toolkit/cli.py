@@ -23,7 +23,8 @@ from toolkit.errors import (
     UsageError,
     WorkerError,
 )
-from toolkit.validate.reporters import REPORTERS
+from toolkit.escape import one_line
+from toolkit.validate.reporters import REPORTERS, issue_line
 
 if TYPE_CHECKING:
     from toolkit.report import ReportSummary
@@ -40,6 +41,26 @@ def use_color(mode: Literal["auto", "always", "never"], stream: Any = None) -> b
         return mode == "always"
     stream = stream or sys.stdout
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+class RegistryChoice(click.Choice):  # type: ignore[type-arg]
+    """A choice among the keys of a registry dict (``ENGINES``, ``DIFF_RENDERERS``,
+    ``EXTRACTORS``), so adding a format is one registry entry. The registry's module is imported
+    when click first needs the choices, so ``dtk --help`` imports no stage."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._registry = (module, name)
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        from importlib import import_module
+
+        return sorted(getattr(import_module(self._registry[0]), self._registry[1]))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        """Ignored: the registry is the only source of choices."""
 
 
 def handle_errors(func: F) -> F:
@@ -199,7 +220,7 @@ def validate(
 )
 @click.option(
     "--engine",
-    type=click.Choice(["local", "ray"]),
+    type=RegistryChoice("toolkit.build.engine", "ENGINES"),
     default="local",
     show_default=True,
     help="Where extraction and validation run: local processes, or Ray Data.",
@@ -269,18 +290,18 @@ def build(
     if show:
         click.echo("\r\x1b[2K", err=True, nl=False)
     counts = summary.counts
-    click.echo(f"built {out}/ (version {summary.manifest['version']})")
+    click.echo(f"built {out}/ (version {summary.manifest.version})")
     click.echo(f"  {'source':<40} {'extracted':>9} {'released':>9} {'rejected':>9} {'dedup':>7}")
-    for source in summary.manifest["sources"]:
+    for source in summary.manifest.sources:
         click.echo(
-            f"  {source['path'][:40]:<40} {source['extracted']:>9} {source['released']:>9} "
-            f"{source['rejected']:>9} {source['deduplicated']:>7}"
+            f"  {one_line(source.path)[:40]:<40} {source.extracted:>9} {source.released:>9} "
+            f"{source.rejected:>9} {source.deduplicated:>7}"
         )
     click.echo(
         f"  {'total':<40} {counts['extracted']:>9} {counts['released']:>9} "
         f"{counts['rejected']:>9} {counts['deduplicated']:>7}"
     )
-    click.echo("  splits: " + ", ".join(f"{k} {v}" for k, v in summary.splits.items()))
+    click.echo("  splits: " + ", ".join(f"{one_line(k)} {v}" for k, v in summary.splits.items()))
     click.echo(
         f"  reconciled: {counts['extracted']} extracted = {counts['released']} released + "
         f"{counts['rejected']} rejected + {counts['deduplicated']} deduplicated"
@@ -361,7 +382,7 @@ def check(
     "-o",
     "--format",
     "output_format",
-    type=click.Choice(["json", "markdown", "text"]),
+    type=RegistryChoice("toolkit.release.changes", "DIFF_RENDERERS"),
     default="text",
     show_default=True,
     help="Report format (markdown: the card section).",
@@ -388,7 +409,8 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
         dtk diff dist-1.0.0/ dist/ --format json
         dtk diff dist-1.0.0/ dist/ --format markdown --limit 0
     """
-    from toolkit.release.diff import DIFF_RENDERERS, diff_releases
+    from toolkit.release.changes import DIFF_RENDERERS
+    from toolkit.release.diff import diff_releases
 
     result = diff_releases(old, new)
     click.echo(DIFF_RENDERERS[output_format](result, limit or None), nl=False)
@@ -400,7 +422,7 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "jsonl", "text", "warc"]),
+    type=RegistryChoice("toolkit.extract", "EXTRACTORS"),
     default=None,
     help="How to read PATH [default: its manifest entry, else its suffix].",
 )
@@ -437,11 +459,7 @@ def extract(
         path, fmt=fmt, publisher=publisher, language=language, profile=profile
     ):
         if isinstance(item, Issue):
-            click.echo(
-                f"{item.file}:{item.line}:{item.column}: {item.severity}: {item.rule}: "
-                f"{item.message}",
-                err=True,
-            )
+            click.echo(issue_line(item), err=True)
             continue
         click.echo(orjson.dumps(item))
         produced += 1

@@ -10,6 +10,7 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
     ├── WorkerError       a worker process died (killed, or out of memory)
     ├── CorpusError       a labelled corpus's gold has problems (dtk evaluate --check lists them)
     └── ReleaseError      a release cannot be built or does not check out
+        ├── ManifestError      a release's manifest.json is missing, damaged or of another shape
         ├── BuildLockedError   another build holds the release lock
         └── VersionBumpError   the dataset version is too small for what the release changes
 """
@@ -45,9 +46,13 @@ class ReleaseError(ToolkitError):
     """A release cannot be built, or an existing release does not check out."""
 
 
+class ManifestError(ReleaseError):
+    """A release's ``manifest.json`` is missing, not JSON, or not the shape a build writes."""
+
+
 class BuildLockedError(ReleaseError):
     """Another ``dtk build`` is writing the same release."""
 
 
 class VersionBumpError(ReleaseError):
-    """The release changes more than its dataset version bump allows (release/versioning.py)."""
+    """The release changes more than its version bump allows (see toolkit.release.versioning)."""

@@ -63,7 +63,9 @@ RULES: dict[str, str] = {
         "A file the release manifest lists (or the manifest itself) is missing."
     ),
     "release.checksum": "A release file's SHA-256 or size differs from manifest.json.",
-    "release.unlisted-file": "A file in data/ or jsonl/ is not listed in manifest.json.",
+    "release.unlisted-file": "A file in the release is neither in manifest.json nor the card's.",
+    "release.unsafe-path": "manifest.json names a path outside the release (absolute or '..').",
+    "release.manifest": "manifest.json is not JSON or not the shape dtk build writes.",
     "release.unreadable": "A release file cannot be read (corrupt Parquet).",
     "release.schema": "A released row breaks the article schema.",
     "release.duplicate-id": "The same id is in two splits or twice in one.",
