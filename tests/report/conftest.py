@@ -93,10 +93,18 @@ def write_release(
                 "path": path,
                 "sha256": hashlib.sha256(data).hexdigest(),
                 "publisher": "Example News",
+                "format": "text",
+                "url": None,
+                "retrieved_at": None,
+                "language": "en",
+                "license": None,
+                "profile": None,
+                "extractors": ["text@2.0.0"],
                 "extracted": 0,
                 "released": 0,
                 "rejected": 0,
                 "deduplicated": 0,
+                "skipped": 0,
             }
         )
     if changes is not None:
@@ -105,6 +113,7 @@ def write_release(
     manifest = {
         "name": "synthetic",
         "version": "0.0.1",
+        "built_at": None,
         "toolkit_version": "0.1.0",
         "schema": {"name": "article", "sha256": "0" * 64},
         "config": {"license": "other"},
@@ -113,6 +122,7 @@ def write_release(
             "released": released,
             "rejected": len(rejects),
             "deduplicated": len(duplicates),
+            "skipped": 0,
         },
         "files": [],
         "sources": sources,

@@ -31,21 +31,14 @@ TABLE_COLUMNS = ("title", "publisher", "published", "language")
 
 
 def _read_manifest(dist: Path) -> dict[str, Any]:
-    """The release's ``manifest.json``.
+    """The release's manifest as plain data, read through the one release model
+    (:class:`toolkit.release.folder.ReleaseManifest`), so a damaged or foreign manifest is a
+    clear error here too."""
+    from toolkit.release.folder import ReleaseManifest
 
-    The one place the report reads the manifest: to be replaced by
-    ``toolkit.release.folder.ReleaseManifest.read`` when that model lands.
-    """
-    path = dist / "manifest.json"
-    try:
-        manifest = orjson.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise InputError(f"{dist} is not a release: {path} is missing; run 'dtk build'") from None
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("splits"), dict):
-        raise InputError(f"{path} is not a release manifest (no 'splits'); run 'dtk build'")
-    return manifest
+    if not (dist / "manifest.json").is_file():
+        raise InputError(f"{dist} is not a release: it has no manifest.json; run 'dtk build'")
+    return ReleaseManifest.read(dist).to_dict()
 
 
 def ordered_split_names(manifest: dict[str, Any]) -> list[str]:
