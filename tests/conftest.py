@@ -31,9 +31,19 @@ def run_dtk() -> Callable[..., Result]:
 
 @pytest.fixture
 def raw_copy(tmp_path: Path) -> Path:
-    """A copy of the committed raw/ tree to build from."""
+    """The two seed captures of the committed raw/ tree and their manifest entries: a real,
+    small raw/ to build from (the whole tree makes every build test slow)."""
     target = tmp_path / "raw"
-    shutil.copytree(RAW, target)
+    target.mkdir()
+    seeds = ("000_4d4dfa95065ffdb9.txt", "004_80234a49b9bba53a.txt")
+    for name in seeds:
+        shutil.copy2(RAW / name, target / name)
+    entries = [
+        line
+        for line in (RAW / "sources.jsonl").read_text(encoding="utf-8").splitlines()
+        if any(f'"path": "{name}"' in line for name in seeds)
+    ]
+    (target / "sources.jsonl").write_text("\n".join(entries) + "\n", encoding="utf-8")
     return target
 
 

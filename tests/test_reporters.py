@@ -10,7 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.validate.reporters import GITHUB_ANNOTATION_LIMIT, REPORTERS, GithubReporter, TextReporter
+from toolkit.validate.reporters import (
+    GITHUB_ANNOTATION_LIMIT,
+    REPORTERS,
+    GithubReporter,
+    TextReporter,
+)
 from toolkit.validate.paths import validate_paths
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

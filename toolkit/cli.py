@@ -584,7 +584,7 @@ def evaluate(
         REPORTERS[fmt](color=False).report(report, sys.stdout)
         sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
     pages = load_corpus(folder)
-    names = extractors or ("text",)
+    names = extractors or ("model",)
     reports = [evaluate_pages(pages, name, folds=folds) for name in names]
     command = " ".join(
         [

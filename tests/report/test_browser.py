@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import orjson
 import pytest
 
 from tests.conftest import ROOT
@@ -26,7 +27,8 @@ def test_committed_release_search_and_open_a_record(open_report, tmp_path):
     page.click("nav button[data-tab=records]")
     page.wait_for_selector("#records-table tbody tr")
     page.fill("#search", "slaughter")
-    page.wait_for_selector("#records-status:text('1 of 11 records')")
+    train = orjson.loads((ROOT / "dist" / "manifest.json").read_bytes())["splits"]["train"]
+    page.wait_for_selector(f"#records-status:text('1 of {train['num_examples']} records')")
     row = page.locator("#records-table tbody tr")
     assert row.count() == 1
     row.first.click()
