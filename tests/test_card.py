@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from toolkit import __version__
+from toolkit.build.writers import SplitWriter
 from toolkit.card.render import (
     CHART_PATH,
     md_text,
@@ -28,7 +29,6 @@ from toolkit.card.render import (
     write_card,
 )
 from toolkit.features import arrow_schema, hf_features
-from toolkit.build.writers import SplitWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 SHA = "a" * 64
@@ -473,9 +473,9 @@ def test_missing_manifest_is_a_release_error(tmp_path: Path) -> None:
 def test_card_of_the_committed_raw_build(raw_copy: Path, tmp_path: Path) -> None:
     """dtk build on raw/ writes a card that passes the offline checks, agrees with the manifest
     and with dtk check, and reads the maintainers' prose from the project root."""
-    from toolkit.release.check import check_release
-    from toolkit.config import load_config
     from toolkit.build.release import build_release
+    from toolkit.config import load_config
+    from toolkit.release.check import check_release
 
     dist = tmp_path / "dist"
     build_release(raw_copy, dist, config=load_config(ROOT))

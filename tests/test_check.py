@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.release.check import check_release
 from toolkit.build.release import build_release
+from toolkit.release.check import check_release
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import orjson
 import pytest
 
 from tests.test_release import add_jsonl_source, submission, tree_bytes
+from toolkit.build.release import build_release
 from toolkit.errors import WorkerError
 from toolkit.parallel import ordered_map
-from toolkit.build.release import build_release
 
 
 @pytest.fixture

@@ -20,8 +20,8 @@ import pytest
 
 from tests.test_release import add_jsonl_source, submission, tree_bytes
 from toolkit.build import writers
-from toolkit.release.check import check_release
 from toolkit.build.release import build_release
+from toolkit.release.check import check_release
 
 ROOT = Path(__file__).resolve().parent.parent
 

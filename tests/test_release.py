@@ -11,10 +11,10 @@ import orjson
 import pytest
 
 from toolkit.build.publish import release_lock
+from toolkit.build.release import build_release
 from toolkit.config import DatasetConfig
 from toolkit.errors import BuildLockedError, ReleaseError
 from toolkit.features import hf_features
-from toolkit.build.release import build_release
 
 
 def submission(i: int, **extra: object) -> dict:

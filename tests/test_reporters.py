@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from toolkit.validate.paths import validate_paths
 from toolkit.validate.reporters import (
     GITHUB_ANNOTATION_LIMIT,
     REPORTERS,
     GithubReporter,
     TextReporter,
 )
-from toolkit.validate.paths import validate_paths
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = Path(__file__).resolve().parent / "cases"
