@@ -160,6 +160,58 @@ _NEIGHBOUR = (
 )
 
 
+def _runs(flags: list[bool]) -> list[int]:
+    """For each position, the length of the run of consecutive True flags it stands in."""
+    out = [0] * len(flags)
+    i = 0
+    while i < len(flags):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(flags) and flags[j]:
+            j += 1
+        for k in range(i, j):
+            out[k] = j - i
+        i = j
+    return out
+
+
+def _distances(flags: list[bool], reverse: bool) -> list[int]:
+    """For each position, how many lines back (or ahead) the nearest True flag is (99: none)."""
+    out = [99] * len(flags)
+    last = None
+    order = range(len(flags) - 1, -1, -1) if reverse else range(len(flags))
+    for i in order:
+        if last is not None:
+            out[i] = abs(i - last)
+        if flags[i]:
+            last = i
+    return out
+
+
+def _context(own: list[dict[str, float | str]]) -> list[dict[str, float | str]]:
+    """Evidence from the lines around each line, computed in linear time: headlines stand
+    alone above text, while related links, menus and tag lists come in runs of short lines."""
+    prose = ["prose" in f or "standfirst" in f for f in own]
+    shaped = ["headline_shape" in f and not p for f, p in zip(own, prose, strict=True)]
+    chrome = [any(k in f for k in ("appeal", "nav", "related", "end", "promo")) for f in own]
+    runs = _runs(shaped)
+    before_prose = _distances(prose, reverse=True)
+    after_prose = _distances(prose, reverse=False)
+    after_chrome = _distances(chrome, reverse=False)
+    edges = (1, 2, 3, 5, 10)
+    return [
+        {
+            "run_shaped": _bucket(runs[i], edges),
+            "next_prose": _bucket(before_prose[i], edges),
+            "prev_prose": _bucket(after_prose[i], edges),
+            "prev_chrome": _bucket(after_chrome[i], edges),
+        }
+        for i in range(len(own))
+    ]
+
+
 def page_features(lines: list[PageLine]) -> list[dict[str, float | str]]:
     """Features of every line of a page, in order, with their neighbours' and their place."""
     own = [line_features(line.text) for line in lines]
@@ -169,6 +221,7 @@ def page_features(lines: list[PageLine]) -> list[dict[str, float | str]]:
     lengths = sorted(len(line.text) for line in lines)
     median = lengths[total // 2] if lengths else 1
     prose_share = sum("prose" in f for f in own) / max(total, 1)
+    context = _context(own)
     out: list[dict[str, float | str]] = []
     block = 0
     for i, line in enumerate(lines):
@@ -202,6 +255,7 @@ def page_features(lines: list[PageLine]) -> list[dict[str, float | str]]:
             f["prev_ratio"] = math.log((len(lines[i - 1].text) + 1) / (len(line.text) + 1))
         f["median_ratio"] = math.log((len(line.text) + 1) / (median + 1))
         f["page_prose"] = prose_share
+        f.update(context[i])
         f["page_lines"] = math.log1p(total)
         f["line_index"] = float(min(i, 30))
         found = bp.words(line.text)
