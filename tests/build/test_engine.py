@@ -10,9 +10,9 @@ import pytest
 from tests.helpers.records import submission
 from tests.helpers.releases import tree_bytes
 from tests.helpers.sources import add_jsonl_source
+from toolkit.build.release import build_release
 from toolkit.errors import WorkerError
 from toolkit.parallel import ordered_map
-from toolkit.build.release import build_release
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ import pytest
 from tests.helpers.hostile import hostile_raw
 from toolkit.build.release import build_release
 
+
 def _by_source(path: Path, key) -> Counter:
     return Counter(key(orjson.loads(line)) for line in path.read_bytes().splitlines())
 

@@ -114,10 +114,10 @@ def test_builds_killed_at_every_stage_leave_a_whole_release(released):
         point = f"{signame} {when} call {nth} of {target} ({workers} workers)"
         done = crash_build(raw, out, target, nth, when, signame, workers)
         # The signal stopped the build at that point: it never got to finish.
-        assert done.returncode != 0, f"the build was not interrupted: {point}"
+        assert done.returncode != 0, f"the build was not interrupted: {point}: {done.stderr!r}"
         if signame != "SIGINT":
-            assert done.returncode == -getattr(signal, signame), done.stderr.decode()
-            assert b"Traceback" not in done.stderr
+            assert done.returncode == -getattr(signal, signame), (point, done.stderr.decode())
+            assert b"Traceback" not in done.stderr, (point, done.stderr.decode())
         if target.endswith(":swap_in"):
             # Killed after the atomic swap (while DATASET_CARD.md was written): the release is
             # then the whole new one, never a mix of old and new.
@@ -135,7 +135,8 @@ def test_builds_killed_at_every_stage_leave_a_whole_release(released):
     assert tree_bytes(out) != before
 
 
-def _fail_after(calls: int):
+def _fail_after(original, calls: int):
+    """``original``, failing with ENOSPC from its ``calls + 1``-th call on."""
     count = 0
 
     def fail(*args, **kwargs):
@@ -157,12 +158,10 @@ def _fail_after(calls: int):
     ],
 )
 def test_a_full_disk_fails_cleanly(target, calls, released, run_dtk, monkeypatch):
-    global original
     raw, out, before = released
     cls_name, method = target.split(".")
     cls = getattr(writers, cls_name)
-    original = getattr(cls, method)
-    monkeypatch.setattr(cls, method, _fail_after(calls))
+    monkeypatch.setattr(cls, method, _fail_after(getattr(cls, method), calls))
     result = run_dtk("build", "--raw", str(raw), "--out", str(out), "--workers", "1", "-q")
     assert result.exit_code == 1
     assert result.output == (
@@ -175,6 +174,3 @@ def test_a_full_disk_fails_cleanly(target, calls, released, run_dtk, monkeypatch
     summary = build_release(raw, out, workers=1)
     assert summary.counts["extracted"] == 3001
     assert leftovers(out) == []
-
-
-original = None

@@ -13,10 +13,10 @@ from tests.helpers.records import submission
 from tests.helpers.releases import split_of_ids, tree_bytes
 from tests.helpers.sources import add_jsonl_source, source_line, write_manifest
 from toolkit.build.publish import release_lock
+from toolkit.build.release import build_release
 from toolkit.config import DatasetConfig
 from toolkit.errors import BuildLockedError, ReleaseError
 from toolkit.features import hf_features
-from toolkit.build.release import build_release
 
 
 @pytest.fixture

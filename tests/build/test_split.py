@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from toolkit.ids import content_id
 from toolkit.build.split import split_of
+from toolkit.ids import content_id
 
 RATIOS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 

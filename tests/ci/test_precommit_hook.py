@@ -20,31 +20,17 @@ import yaml
 from click.testing import Result
 
 from tests.helpers import CASES, ROOT
+from tests.helpers.git import git
 
 #: What pip needs to install the toolkit from a checkout, plus the hook manifest.
 SNAPSHOT = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "toolkit", "schema"]
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "dtk",
-    "GIT_AUTHOR_EMAIL": "dtk@example.invalid",
-    "GIT_COMMITTER_NAME": "dtk",
-    "GIT_COMMITTER_EMAIL": "dtk@example.invalid",
-    "GIT_AUTHOR_DATE": "2000-01-01T00:00:00Z",
-    "GIT_COMMITTER_DATE": "2000-01-01T00:00:00Z",
-}
-
-
-def _git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, **GIT_ENV}
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
-    ).stdout.strip()
 
 
 def _commit_all(repo: Path) -> str:
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "snapshot")
-    return _git(repo, "rev-parse", "HEAD")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "snapshot")
+    return git(repo, "rev-parse", "HEAD")
 
 
 def _pre_commit() -> list[str]:

@@ -14,24 +14,13 @@ import pytest
 import yaml
 
 from tests.helpers import ROOT
+from tests.helpers.git import git
 from tests.helpers.records import NEW_FILE, SUBMISSIONS, short_submission
 from tests.helpers.releases import build_version
 from tests.helpers.sources import write_raw
 
 WORKFLOW = ROOT / ".github" / "workflows" / "validate-submissions.yml"
 SCRIPT = ROOT / ".github" / "scripts" / "check-submissions.sh"
-GIT_ENV = {
-    "GIT_AUTHOR_NAME": "dtk",
-    "GIT_AUTHOR_EMAIL": "dtk@example.invalid",
-    "GIT_COMMITTER_NAME": "dtk",
-    "GIT_COMMITTER_EMAIL": "dtk@example.invalid",
-}
-
-
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", *args], cwd=repo, env={**os.environ, **GIT_ENV}, check=True, capture_output=True
-    )
 
 
 def _run_steps() -> list[str]:
@@ -61,10 +50,10 @@ def _dataset_repo(tmp_path: Path) -> Path:
     (repo / "dist.card.md").unlink()
     (repo / ".github" / "scripts").mkdir(parents=True)
     shutil.copy(SCRIPT, repo / ".github" / "scripts" / SCRIPT.name)
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "release 1.0.0")
-    _git(repo, "checkout", "-q", "-b", "contribution")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "release 1.0.0")
+    git(repo, "checkout", "-q", "-b", "contribution")
     return repo
 
 
@@ -97,8 +86,8 @@ def test_check_passes_a_good_contribution_and_annotates_a_bad_one(tmp_path: Path
     (repo / "pyproject.toml").write_text(
         '[tool.dtk]\nname = "test"\nversion = "1.1.0"\n', encoding="utf-8"
     )
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "two new records")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "two new records")
 
     good = _check(repo)
     assert good.returncode == 0, good.stdout + good.stderr
@@ -113,7 +102,7 @@ def test_check_passes_a_good_contribution_and_annotates_a_bad_one(tmp_path: Path
         repo / "raw",
         {"a.jsonl": SUBMISSIONS, "submissions/b.jsonl": [*NEW_FILE, SUBMISSIONS[0], bad_record]},
     )
-    _git(repo, "commit", "-q", "-am", "a duplicate and a record without kind")
+    git(repo, "commit", "-q", "-am", "a duplicate and a record without kind")
     bad = _check(repo)
     assert bad.returncode == 1
     annotations = [line for line in bad.stdout.splitlines() if line.startswith("::error")]

@@ -1,4 +1,5 @@
-"""toolkit.release.diff on small hand-made releases, and ``dtk diff`` on releases built from raw files."""
+"""toolkit.release.diff on small hand-made releases, and ``dtk diff`` on releases built from raw
+files."""
 
 from __future__ import annotations
 

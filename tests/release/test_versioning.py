@@ -1,5 +1,5 @@
-"""toolkit.release.versioning: the bump each kind of change needs, and ``dtk build`` refusing to publish a
-change under a version that is too small."""
+"""toolkit.release.versioning: the bump each kind of change needs, and ``dtk build`` refusing to
+publish a change under a version that is too small."""
 
 from __future__ import annotations
 
