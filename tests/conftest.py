@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from tests.helpers import RAW
+from tests.helpers import ARTICLE, LISTING, RAW
 from tests.helpers.hostile import hostile_raw
 from tests.helpers.releases import standard_release
 from toolkit.build.release import build_release
@@ -31,9 +31,19 @@ def run_dtk() -> Callable[..., Result]:
 
 @pytest.fixture
 def raw_copy(tmp_path: Path) -> Path:
-    """A copy of the committed raw/ tree to build from."""
+    """The two seed captures of the committed raw/ tree and their manifest entries: a real,
+    small raw/ to build from (the whole tree makes every build test slow)."""
     target = tmp_path / "raw"
-    shutil.copytree(RAW, target)
+    target.mkdir()
+    seeds = (LISTING, ARTICLE)
+    for name in seeds:
+        shutil.copy2(RAW / name, target / name)
+    entries = [
+        line
+        for line in (RAW / "sources.jsonl").read_text(encoding="utf-8").splitlines()
+        if any(f'"path": "{name}"' in line for name in seeds)
+    ]
+    (target / "sources.jsonl").write_text("\n".join(entries) + "\n", encoding="utf-8")
     return target
 
 

@@ -13,6 +13,7 @@ from tests.helpers.records import article
 from tests.helpers.releases import make_release, standard_release
 from toolkit.card.croissant import CONFORMS_TO, croissant_bytes
 from toolkit.card.render import write_card
+from toolkit.release.folder import ReleaseManifest
 
 # rdflib (under mlcroissant) warns about its own API when parsing JSON-LD
 # and mlcroissant calls a pandas API that pandas 3.1 deprecates
@@ -87,7 +88,7 @@ def test_several_shards_give_one_record_set_each(tmp_path: Path) -> None:
 
 
 def test_croissant_bytes_are_deterministic(release_dir: Path) -> None:
-    manifest = orjson.loads((release_dir / "manifest.json").read_bytes())
+    manifest = ReleaseManifest.read(release_dir)
     first = croissant_bytes(manifest)
     assert croissant_bytes(manifest) == first
     assert first.endswith(b"}\n")

@@ -16,6 +16,7 @@ from toolkit.build.release import build_release
 from toolkit.build.writers import SplitWriter
 from toolkit.config import DatasetConfig
 from toolkit.features import arrow_schema
+from toolkit.release.folder import ReleaseCounts, ReleaseManifest, ReleaseSplit, SchemaRef
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
@@ -77,8 +78,22 @@ def minimal_release(
     (enough for diff and versioning)."""
     out.mkdir(parents=True)
     split_info, _ = write_splits(out, splits, schema or arrow_schema("article"))
-    manifest = {"name": "test", "version": version, "splits": split_info}
-    (out / "manifest.json").write_bytes(orjson.dumps(manifest))
+    rows = sum(len(records) for records in splits.values())
+    ReleaseManifest(
+        name="test",
+        version=version,
+        toolkit_version="0.0.0",
+        built_at=None,
+        config=DatasetConfig(name="test", version=version),
+        schema=SchemaRef("article", "0" * 64),
+        counts=ReleaseCounts(rows, rows, 0, 0, 0),
+        splits={
+            name: ReleaseSplit(info["num_examples"], tuple(info["files"]))
+            for name, info in split_info.items()
+        },
+        sources=(),
+        files=(),
+    ).write(out)
     return out
 
 

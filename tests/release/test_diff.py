@@ -1,5 +1,4 @@
-"""toolkit.release.diff on small hand-made releases, and ``dtk diff`` on releases built from raw
-files."""
+"""toolkit.release.diff on small hand-made releases, and ``dtk diff`` on built releases."""
 
 from __future__ import annotations
 
@@ -18,15 +17,8 @@ from toolkit.config import DatasetConfig
 from toolkit.errors import InputError
 from toolkit.features import arrow_schema
 from toolkit.ids import content_id
-from toolkit.release.diff import (
-    DIFF_RENDERERS,
-    RecordChange,
-    RecordRef,
-    SchemaChange,
-    SplitMove,
-    diff_releases,
-    render_changes_markdown,
-)
+from toolkit.release.changes import DIFF_RENDERERS, render_changes_markdown
+from toolkit.release.diff import RecordChange, RecordRef, SchemaChange, SplitMove, diff_releases
 
 RATIOS = DatasetConfig().split_ratios
 

@@ -14,13 +14,8 @@ from tests.helpers.releases import build_version, minimal_release
 from tests.helpers.sources import write_raw
 from toolkit.errors import ReleaseError, VersionBumpError
 from toolkit.features import arrow_schema
-from toolkit.release.diff import diff_releases
-from toolkit.release.versioning import (
-    bump_level,
-    check_version_bump,
-    enforce_version_bump,
-    next_version,
-)
+from toolkit.release.diff import diff_releases, enforce_version_bump
+from toolkit.release.versioning import bump_level, check_version_bump, next_version
 
 A = make_record("Alpha", line=1)
 B = make_record("Beta", line=2)

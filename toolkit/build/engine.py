@@ -14,7 +14,6 @@ from toolkit.parallel import default_workers, ordered_map
 
 T = TypeVar("T")
 R = TypeVar("R")
-ENGINES = ("local", "ray")
 
 
 def run_local(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[R]:
@@ -79,8 +78,22 @@ def run_tasks(
     ray_address: str | None = None,
 ) -> Iterator[R]:
     """Results of ``fn`` over ``tasks``, in task order, on the chosen engine."""
-    if engine == "local":
-        return run_local(fn, tasks, workers or default_workers())
-    if engine == "ray":
-        return run_ray(fn, tasks, ray_address)
-    raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    return ENGINES[engine](fn, tasks, workers, ray_address)
+
+
+def _local(
+    fn: Callable[[T], R], tasks: Sequence[T], workers: int | None, address: str | None
+) -> Iterator[R]:
+    return run_local(fn, tasks, workers or default_workers())
+
+
+def _ray(
+    fn: Callable[[T], R], tasks: Sequence[T], workers: int | None, address: str | None
+) -> Iterator[R]:
+    return run_ray(fn, tasks, address)
+
+
+#: ``dtk build --engine`` choices: each engine runs ``fn`` over tasks (workers, Ray address).
+ENGINES: dict[str, Callable[..., Iterator[Any]]] = {"local": _local, "ray": _ray}

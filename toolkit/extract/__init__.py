@@ -14,8 +14,8 @@ from toolkit.extract.html import HtmlExtractor
 from toolkit.extract.jsonl import JsonlExtractor
 from toolkit.extract.text import TextExtractor
 from toolkit.extract.warc import WarcExtractor
-from toolkit.issues import Issue
 from toolkit.files import sha256_file
+from toolkit.issues import Issue
 from toolkit.raw import MANIFEST_NAME, SourceEntry, safe_raw_path
 
 EXTRACTORS: dict[str, type[Extractor]] = {

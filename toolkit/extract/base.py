@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from toolkit.extract.provenance import Span, make_provenance
 from toolkit.ids import content_id
 from toolkit.issues import Issue
-from toolkit.extract.provenance import Span, make_provenance
 
 if TYPE_CHECKING:
     from toolkit.extract.context import ExtractContext

@@ -20,9 +20,9 @@ from toolkit.extract.base import (
     page_issue,
     read_page_bytes,
 )
+from toolkit.extract.provenance import Span
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
-from toolkit.extract.provenance import Span
 
 if TYPE_CHECKING:
     from toolkit.raw import SourceEntry

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.extract.base import Extractor, Item, page_issue
-from toolkit.ids import content_id
 from toolkit.extract.provenance import Span, make_provenance
+from toolkit.ids import content_id
 from toolkit.readers.jsonl import JsonlReader
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from toolkit.extract.base import MAX_PAGE_BYTES, Extractor, Item, build_record, page_issue
 from toolkit.extract.html import html_candidate
-from toolkit.issues import Issue
 from toolkit.extract.provenance import Span
+from toolkit.issues import Issue
 
 if TYPE_CHECKING:
     from toolkit.raw import SourceEntry
