@@ -3,7 +3,7 @@
 A target writes the bytes where the reader expects them, runs the public API, and checks the
 contract of issue 7: any input gives records or issues (or, for a profile, a ``SchemaError``
 naming the file), never another exception. The same functions serve the atheris harness
-(``fuzz/harness.py``) and the hypothesis property tests (``tests/test_hardening_properties.py``).
+(``fuzz/harness.py``) and the hypothesis property tests (``tests/readers/test_damaged_input.py``).
 """
 
 # The asserts are the fuzz invariants checked by atheris and hypothesis, not pytest tests.

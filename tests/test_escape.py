@@ -3,12 +3,12 @@ test per escaping bug fixed, through the renderer a user sees, plus the kernel f
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.warc import warc_record
 from toolkit.escape import md_code, md_text, one_line
 from toolkit.release.changes import render_changes_markdown, render_text
 from toolkit.release.diff import RecordChange, RecordRef, ReleaseDiff
@@ -82,20 +82,9 @@ def test_an_osc_sequence_in_a_warc_uri_is_escaped_in_dtk_extract_stderr(
     tmp_path: Path, run_dtk
 ) -> None:
     pytest.importorskip("warcio")
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=False)
     uri = "https://x.example/\x1b]8;;https://evil.example\x07click\x1b]8;;\x07"
-    headers = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-    record = writer.create_warc_record(
-        uri, "response", payload=io.BytesIO(b"png"), http_headers=headers
-    )
-    writer.write_record(record)
-    record.raw_stream.close()
     path = tmp_path / "crawl.warc"
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(warc_record(uri, b"png", content_type="image/png"))
     result = run_dtk("extract", str(path), "--publisher", "P")
     assert result.exit_code == 1
     assert "\x1b" not in result.stderr

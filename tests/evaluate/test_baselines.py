@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.helpers.labelled_pages import ARTICLE_TEXT, make_page
 from toolkit.evaluate import evaluate_pages, load_corpus
 from toolkit.evaluate.baselines import KEYS, page_as_html, text_extractor, trafilatura_extractor

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.helpers.labelled_pages import ARTICLE_TEXT, article_gold, write_pair
 from toolkit.errors import CorpusError, InputError
 from toolkit.evaluate.corpus import check_corpus, load_corpus

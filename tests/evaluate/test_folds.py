@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 from tests.helpers.labelled_pages import gold_article, make_page
 from toolkit.errors import UsageError
 from toolkit.evaluate.corpus import load_corpus

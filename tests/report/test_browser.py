@@ -9,8 +9,8 @@ import time
 import orjson
 import pytest
 
-from tests.conftest import ROOT
-from tests.report.conftest import article, write_release
+from tests.helpers import DIST, RAW
+from tests.helpers.report import article, write_release
 from toolkit.report import write_report
 
 HOSTILE_TITLE = (
@@ -20,14 +20,14 @@ HOSTILE_PUBLISHER = '<img src=x onerror="window.__pwned=2">'
 
 
 def test_committed_release_search_and_open_a_record(open_report, tmp_path):
-    write_report(ROOT / "dist", tmp_path / "report", raw_dir=ROOT / "raw")
+    write_report(DIST, tmp_path / "report", raw_dir=RAW)
     page = open_report(tmp_path / "report")
     assert page.locator("#overview h3", has_text="Reconciliation").count() == 1
     assert page.locator("#overview svg").count() >= 2
     page.click("nav button[data-tab=records]")
     page.wait_for_selector("#records-table tbody tr")
     page.fill("#search", "slaughter")
-    train = orjson.loads((ROOT / "dist" / "manifest.json").read_bytes())["splits"]["train"]
+    train = orjson.loads((DIST / "manifest.json").read_bytes())["splits"]["train"]
     page.wait_for_selector(f"#records-status:text('1 of {train['num_examples']} records')")
     row = page.locator("#records-table tbody tr")
     assert row.count() == 1

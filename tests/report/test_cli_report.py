@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.report.conftest import article, write_release
+from tests.helpers.report import article, write_release
 
 
 def test_report_writes_the_folder_and_says_so(run_dtk, tmp_path):

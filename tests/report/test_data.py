@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.report.conftest import article, write_release
+from tests.helpers.report import article, write_release
 from toolkit.errors import InputError, UsageError
 from toolkit.report import MARKER, write_report
 from toolkit.report.data import _read_manifest
