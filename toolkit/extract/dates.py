@@ -6,39 +6,21 @@ unambiguous forms are read: a date that could be day-first or month-first is lef
 from __future__ import annotations
 
 import re
-import unicodedata
 
-#: Month-name stems (case-folded, accents removed) in the corpus languages, by month number.
-_MONTH_STEMS = {
-    1: ("jan", "ene", "gen", "янв", "січ", "stycz", "janv"),
-    2: ("feb", "fev", "февр", "лют", "lut", "fevr"),
-    3: ("mar", "märz", "marz", "март", "берез", "mars"),
-    4: ("apr", "avr", "abr", "апр", "квіт", "kwie"),
-    5: ("may", "mai", "mag", "мая", "май", "трав", "maj"),
-    6: ("jun", "juin", "giu", "июн", "чер", "czer"),
-    7: ("jul", "juil", "lug", "июл", "лип", "lip"),
-    8: ("aug", "aout", "ago", "авг", "серп", "sierp"),
-    9: ("sep", "set", "сент", "вер", "wrze"),
-    10: ("oct", "okt", "ott", "out", "окт", "жовт", "paźdz", "pazdz"),
-    11: ("nov", "нояб", "лист", "listop"),
-    12: ("dec", "dez", "dic", "дек", "груд", "grud"),
-}
+from toolkit.extract.vocabulary import fold, load_cues
+
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})\.?\s+([^\W\d_]{3,12})\.?,?\s+(\d{4})\b")
 _MONTH_DAY = re.compile(r"\b([^\W\d_]{3,12})\.?\s+(\d{1,2}),?\s+(\d{4})\b")
 
 
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def month_number(word: str) -> int | None:
-    """The month a month name (or its abbreviation) names, or None."""
-    key = _fold(word)
-    for number, stems in _MONTH_STEMS.items():
-        if any(key.startswith(_fold(stem)) for stem in stems):
+    """The month a month name (or its abbreviation) names, or None. The stems are the cue
+    files' ``month_stems`` (``toolkit/extract/cues/<language>.json``)."""
+    key = fold(word)
+    for number, stems in enumerate(load_cues().month_stems, start=1):
+        if key.startswith(stems):
             return number
     return None
 
