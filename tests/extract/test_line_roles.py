@@ -4,10 +4,9 @@ cost in the page's length."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from tests.helpers import ROOT
 from toolkit.extract import boilerplate
 from toolkit.extract.dates import parse_printed_date
 from toolkit.extract.roles.decode import decode_stories
@@ -16,7 +15,7 @@ from toolkit.extract.roles.labels import gold_roles
 from toolkit.extract.roles.model import MODEL_PATH, load_model
 from toolkit.extract.train import TrainingPage, load_training_pages, train_model
 
-CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "pages"
+CORPUS = ROOT / "corpus" / "pages"
 
 PAGE = """Home
 Sign up for our newsletter

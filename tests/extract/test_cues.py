@@ -5,7 +5,7 @@ The golden sample ``tests/golden/cues.jsonl`` was computed by the predicates as 
 the vocabulary moved out of the code (lines of corpus/pages, tests/unseen and raw, and a few
 shapes of the vocabulary); the learned model reads these predicates as features, so a change here
 changes the release. After changing a cue on purpose, refresh the expectations with
-``python tests/test_cues.py --update`` and review the diff.
+``python -m tests.extract.test_cues --update`` and review the diff.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import GOLDEN as TESTS_GOLDEN
 from toolkit.errors import SchemaError
 from toolkit.extract import boilerplate as bp
 from toolkit.extract import dates
 from toolkit.extract.vocabulary import CUE_DIR, load_cues, read_cue_file
 from toolkit.schema import default_schemas
 
-GOLDEN = Path(__file__).resolve().parent / "golden" / "cues.jsonl"
+GOLDEN = TESTS_GOLDEN / "cues.jsonl"
 PREDICATES = [
     "ends_sentence",
     "is_appeal",
