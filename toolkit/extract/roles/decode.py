@@ -12,8 +12,17 @@ from toolkit.extract import boilerplate as bp
 from toolkit.extract.captions import split_credit
 from toolkit.extract.roles.features import PageLine
 
-#: Roles that open a story's header when they come after body text.
-_HEADER = frozenset("SMT")
+
+def is_strong_chrome(text: str) -> bool:
+    """A line the cue words alone call chrome, whatever the model says: a short appeal, a
+    navigation or related-links label, an inline link, an end marker."""
+    return (
+        bp.is_nav_label(text)
+        or bp.is_related_label(text)
+        or bp.is_inline_link(text)
+        or bp.is_end_marker(text)
+        or (bp.is_appeal(text) and len(text) <= 80)
+    )
 
 
 @dataclass(slots=True)
@@ -46,7 +55,7 @@ def decode_stories(lines: list[PageLine], roles: list[str]) -> list[Story]:
     pending = Story()  # header parts seen before their headline
     for line, role in zip(lines, roles, strict=True):
         text = line.text
-        if role == "O":
+        if role == "O" or (role in "XDT" and is_strong_chrome(text)):
             continue
         if role == "T":
             if (
