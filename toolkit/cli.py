@@ -133,8 +133,17 @@ def main(traceback: bool) -> None:
 @click.option(
     "--dist",
     type=click.Path(path_type=Path),
-    default=None,
-    help="Release whose ids count as taken [default: dist/ when it exists].",
+    default=Path("dist"),
+    show_default=True,
+    help="Release whose ids count as taken (ignored when it holds no release); a record "
+    "released from the file being validated is not taken.",
+)
+@click.option("--no-dist", is_flag=True, help="Do not check ids against a release.")
+@click.option(
+    "--stdin-name",
+    default="<stdin>",
+    show_default=True,
+    help="Name of standard input (-) in the report; its suffix (.json, .parquet) picks the reader.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (BOM, CRLF, blank lines) as errors.")
 @click.option(
@@ -157,16 +166,19 @@ def validate(
     output_format: str,
     schema: str,
     max_errors: int | None,
-    dist: Path | None,
+    dist: Path,
+    no_dist: bool,
+    stdin_name: str,
     strict: bool,
     max_line_bytes: int,
     color: Literal["auto", "always", "never"],
     workers: int | None,
 ) -> None:
-    """Check JSONL/JSON submissions and raw/sources.jsonl against their JSON Schema.
+    """Check JSONL/JSON/Parquet submissions and raw/sources.jsonl against their JSON Schema.
 
-    Every error is reported with file, line, column, field and a stable rule code. Exit code 0
-    when valid, 1 when the data has errors, 2 when an input cannot be read.
+    Every error is reported with file, line (a Parquet file's row), column, field and a stable
+    rule code. PATH - reads standard input. Exit code 0 when valid, 1 when the data has errors,
+    2 when an input cannot be read or is of an unsupported kind.
 
     \b
     Example:
@@ -174,19 +186,20 @@ def validate(
         dtk validate raw/sources.jsonl --format github
         dtk validate big.jsonl --max-errors 50 --format json
         dtk validate huge.jsonl --workers 2
+        dtk validate export.parquet
+        cat new.jsonl | dtk validate - --stdin-name submissions/new.jsonl
     """
     from toolkit.validate.paths import validate_paths
 
-    if dist is None and Path("dist/data").is_dir():
-        dist = Path("dist")
     report = validate_paths(
         paths,
         schema=schema,
         max_errors=max_errors,
-        dist=dist,
+        dist=None if no_dist else dist,
         strict=strict,
         max_line_bytes=max_line_bytes,
         workers=workers,
+        stdin_name=stdin_name,
     )
     stream = sys.stdout
     REPORTERS[output_format](color=use_color(color, stream)).report(report, stream)

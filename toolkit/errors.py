@@ -5,6 +5,7 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
 
     ToolkitError
     ├── UsageError        bad option, config value or argument combination
+    │   └── MissingExtraError   the command needs an optional extra that is not installed
     ├── InputError        an input path cannot be read at all
     ├── SchemaError       a schema or profile file is invalid, or refers outside schema/
     ├── WorkerError       a worker process died (killed, or out of memory)
@@ -24,6 +25,10 @@ class ToolkitError(Exception):
 
 class UsageError(ToolkitError):
     """An option, config value or argument combination makes no sense."""
+
+
+class MissingExtraError(UsageError):
+    """A command needs an optional dependency group (an extra) that is not installed."""
 
 
 class InputError(ToolkitError):
