@@ -75,7 +75,7 @@ RULES: dict[str, str] = {
     "schema.required": "A required field is missing.",
     "schema.type": "A field has the wrong JSON type.",
     "schema.pattern": "A string does not match the pattern the schema requires.",
-    "schema.format": "A string is not a valid date, date-time or URI.",
+    "schema.format": "A string is not in the format the schema names (date, email, URI, ...).",
     "schema.enum": "A value is not one of the allowed values.",
     "schema.minLength": "A string is shorter than allowed (often: empty).",
     "schema.unevaluatedProperties": "A field the schema does not define.",

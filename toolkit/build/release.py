@@ -23,14 +23,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from toolkit._version import __version__
-from toolkit.build.publish import cleanup_stale, release_lock, staging_dir, swap_in
-from toolkit.files import atomic_write_bytes
-from toolkit.config import DatasetConfig, load_config
 from toolkit.build.dedup import NUM_PERM, find_duplicates
 from toolkit.build.engine import run_tasks
+from toolkit.build.publish import cleanup_stale, release_lock, staging_dir, swap_in
+from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
+from toolkit.build.writers import JsonLinesWriter, SplitWriter
+from toolkit.config import DatasetConfig, load_config
 from toolkit.errors import ReleaseError
 from toolkit.features import arrow_schema
-from toolkit.files import sha256_file
+from toolkit.files import atomic_write_bytes, sha256_file
 from toolkit.raw import SourceEntry
 from toolkit.release.folder import (
     MANIFEST_FILE,
@@ -41,10 +42,8 @@ from toolkit.release.folder import (
     ReleaseSplit,
     SchemaRef,
 )
-from toolkit.validate.sources import load_manifest
 from toolkit.schema import schema_sha256
-from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
-from toolkit.build.writers import JsonLinesWriter, SplitWriter
+from toolkit.validate.sources import load_manifest
 
 Progress = Callable[[str, int], None]
 
@@ -384,7 +383,9 @@ def _build_into(
             )
             for e, c in zip(entries, counts, strict=True)
         ),
-        files=tuple(sorted((_file_entry(stage, f) for f in written["files"]), key=lambda f: f.path)),
+        files=tuple(
+            sorted((_file_entry(stage, f) for f in written["files"]), key=lambda f: f.path)
+        ),
     )
     manifest.write(stage)
     return manifest

@@ -16,10 +16,10 @@ import numpy as np
 import pyarrow as pa
 
 from toolkit.build.dedup import NUM_PERM, lead_signature
-from toolkit.issues import Issue
-from toolkit.raw import SourceEntry
 from toolkit.build.split import split_of
 from toolkit.build.writers import JsonLinesWriter
+from toolkit.issues import Issue
+from toolkit.raw import SourceEntry
 
 SPOOL_BATCH_ROWS = 4096
 
