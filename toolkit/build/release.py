@@ -248,11 +248,14 @@ def build_release(
 
     Raises:
         BuildLockedError: another build holds the lock on ``out``.
+        MetadataError: the card's metadata would be refused by the Hub (checked before anything
+            is written; every problem listed).
         ReleaseError: the manifest is invalid or the counts do not reconcile.
     """
     raw_dir, out = Path(raw_dir), Path(out)
     config = config or load_config(raw_dir.resolve().parent)
     entries = load_manifest(raw_dir)
+    _check_metadata(config, raw_dir, entries)
     with release_lock(out):
         cleanup_stale(out)
         stage = staging_dir(out)
@@ -317,6 +320,14 @@ def _changes_since(out: Path, stage: Path) -> str | None:
     if text:
         atomic_write_bytes(stage / CHANGES_FILE, text.encode("utf-8"))
     return text
+
+
+def _check_metadata(config: DatasetConfig, raw_dir: Path, entries: list[SourceEntry]) -> None:
+    """The Hub gate, before the build writes anything: the license, task categories and the
+    manifest's languages must be values the Hub accepts (``dtk card`` runs the same gate)."""
+    from toolkit.card.render import check_metadata
+
+    check_metadata(config, raw_dir.resolve().parent, [e.language or "" for e in entries])
 
 
 def _write_card(stage: Path, root: Path, changes: str | None) -> str:
