@@ -147,6 +147,7 @@ def main(traceback: bool) -> None:
     help="Name of standard input (-) in the report; its suffix (.json, .parquet) picks the reader.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (BOM, CRLF, blank lines) as errors.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr, only the report.")
 @click.option(
     "--max-line-bytes",
     type=click.IntRange(min=1),
@@ -171,6 +172,7 @@ def validate(
     no_dist: bool,
     stdin_name: str,
     strict: bool,
+    quiet: bool,
     max_line_bytes: int,
     color: Literal["auto", "always", "never"],
     workers: int | None,
@@ -190,6 +192,7 @@ def validate(
         dtk validate export.parquet
         cat new.jsonl | dtk validate - --stdin-name submissions/new.jsonl
     """
+    from toolkit.progress import make_progress
     from toolkit.validate.paths import validate_paths
 
     report = validate_paths(
@@ -201,6 +204,7 @@ def validate(
         max_line_bytes=max_line_bytes,
         workers=workers,
         stdin_name=stdin_name,
+        progress=make_progress(quiet=quiet, stream=sys.stderr),
     )
     stream = sys.stdout
     REPORTERS[output_format](color=use_color(color, stream)).report(report, stream)
@@ -250,7 +254,13 @@ def validate(
     default=None,
     help="Ray cluster address for --engine ray [default: start Ray locally].",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress, only the summary [default: a live display per stage on a terminal, "
+    "a plain line every few seconds otherwise].",
+)
 @click.option(
     "--report",
     "with_report",
@@ -282,27 +292,18 @@ def build(
     """
     from toolkit.build.release import build_release
     from toolkit.config import load_config
+    from toolkit.progress import make_progress
 
     config = load_config(raw_dir.resolve().parent, config_path)
-    show = not quiet and sys.stderr.isatty()
-
-    def progress(source: str, records: int) -> None:
-        if show:
-            click.echo(
-                f"\r\x1b[2K  extracted {records:>7} records from {source}", err=True, nl=False
-            )
-
     summary = build_release(
         raw_dir,
         out,
         config=config,
-        progress=progress,
+        progress=make_progress(quiet=quiet, stream=sys.stderr),
         engine=engine,
         workers=workers,
         ray_address=ray_address,
     )
-    if show:
-        click.echo("\r\x1b[2K", err=True, nl=False)
     counts = summary.counts
     click.echo(f"built {out}/ (version {summary.manifest.version})")
     click.echo(f"  {'source':<40} {'extracted':>9} {'released':>9} {'rejected':>9} {'dedup':>7}")

@@ -35,6 +35,7 @@ from toolkit.parallel import (
     range_size,
     split_ranges,
 )
+from toolkit.progress import Progress
 from toolkit.raw import MANIFEST_NAME, check_entry, unlisted_files
 from toolkit.readers import SUFFIXES, format_of, reader_for
 from toolkit.readers.base import DEFAULT_MAX_LINE_BYTES
@@ -380,6 +381,7 @@ def validate_paths(
     workers: int | None = None,
     stdin: BinaryIO | None = None,
     stdin_name: str = "<stdin>",
+    progress: Progress | None = None,
 ) -> ValidationReport:
     """Validate JSONL/JSON/Parquet submission files and ``sources.jsonl`` manifests.
 
@@ -401,6 +403,7 @@ def validate_paths(
         workers: processes to use (default: one per core); small inputs stay in-process.
         stdin_name: the name standard input gets in the report; its suffix picks the reader
             (``.json``, ``.parquet``; JSONL otherwise) and, under ``raw/``, the release's name.
+        progress: where to report the ``validate`` stage (default: nowhere).
 
     Raises:
         UsageError: an input is of a kind no reader takes (the message lists the supported ones),
@@ -423,9 +426,19 @@ def validate_paths(
                 schema_dir,
                 workers,
                 (spooled, stdin_name),
+                progress,
             )
     return _validate(
-        inputs, schema, max_errors, dist, strict, max_line_bytes, schema_dir, workers, None
+        inputs,
+        schema,
+        max_errors,
+        dist,
+        strict,
+        max_line_bytes,
+        schema_dir,
+        workers,
+        None,
+        progress,
     )
 
 
@@ -439,6 +452,7 @@ def _validate(
     schema_dir: Path | None,
     workers: int | None,
     stdin: tuple[Path, str] | None,
+    progress: Progress | None,
 ) -> ValidationReport:
     extra = [Path(schema)] if schema.endswith(".json") else []
     schemas: SchemaSet = (
@@ -468,34 +482,38 @@ def _validate(
     id_files: list[int] = []
     errors_so_far = sum(1 for s in states for i in s.issues if _is_error(i, strict))
     stopped = max_errors is not None and errors_so_far > max_errors
+    records_so_far = 0
     if not stopped:
-        results = ordered_map(
-            _check_part,
-            parts,
-            workers=min(workers, len(parts)),
-            initializer=_init_worker,
-            initargs=(settings,),
-        )
-        for part, result in zip(parts, results, strict=False):
-            state = states[part.file_index]
-            base = state.lines_before
-            issues = _shift(result.issues, base)
-            if base and any(i.rule == "format.crlf" for i in state.issues):
-                issues = [i for i in issues if i.rule != "format.crlf"]  # once per file
-            state.issues += issues
-            state.records += result.records
-            if result.record_lines is not None:
-                state.record_lines += [line + base for line in result.record_lines]
-            state.lines_before += result.newlines
-            if len(result.ids):
-                if base:
-                    result.id_lines = array("q", (line + base for line in result.id_lines))
-                ids.append(result.ids)
-                id_lines.append(result.id_lines)
-                id_files.append(part.file_index)
-            errors_so_far += sum(1 for i in result.issues if _is_error(i, strict))
-            if max_errors is not None and errors_so_far > max_errors:
-                break  # the cut lies in what is merged already: later parts cannot matter
+        with (progress or Progress()).stage("validate", total=len(parts), unit="parts") as step:
+            results = ordered_map(
+                _check_part,
+                parts,
+                workers=min(workers, len(parts)),
+                initializer=_init_worker,
+                initargs=(settings,),
+            )
+            for part, result in zip(parts, results, strict=False):
+                state = states[part.file_index]
+                base = state.lines_before
+                issues = _shift(result.issues, base)
+                if base and any(i.rule == "format.crlf" for i in state.issues):
+                    issues = [i for i in issues if i.rule != "format.crlf"]  # once per file
+                state.issues += issues
+                state.records += result.records
+                if result.record_lines is not None:
+                    state.record_lines += [line + base for line in result.record_lines]
+                state.lines_before += result.newlines
+                if len(result.ids):
+                    if base:
+                        result.id_lines = array("q", (line + base for line in result.id_lines))
+                    ids.append(result.ids)
+                    id_lines.append(result.id_lines)
+                    id_files.append(part.file_index)
+                errors_so_far += sum(1 for i in result.issues if _is_error(i, strict))
+                records_so_far += result.records
+                step.advance(1, f"{records_so_far:,} records, {errors_so_far:,} errors")
+                if max_errors is not None and errors_so_far > max_errors:
+                    break  # the cut lies in what is merged already: later parts cannot matter
     released = released_sources(dist) if dist is not None and ids else {}
     raw = (dist or DEFAULT_DIST).resolve().parent / "raw"
     duplicates = _duplicate_issues(states, ids, id_lines, id_files, released, raw)
