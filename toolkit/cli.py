@@ -83,6 +83,23 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def needs_extra(extra: str) -> Callable[[F], F]:
+    """Fail before the command starts, with the exact pip command (exit 2), when the optional
+    dependencies of ``extra`` are not installed (the base install only validates)."""
+
+    def decorate(func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from toolkit.extras import require_extra
+
+            require_extra(extra, f"dtk {click.get_current_context().info_name}")
+            return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
 #: Options shared by the commands that print a report (sqlite-utils' ``output_options`` idea).
 report_format_option = click.option(
     "-o",
@@ -268,6 +285,7 @@ def validate(
     help="Also write the HTML report to report/ beside the release (see dtk report).",
 )
 @handle_errors
+@needs_extra("release")
 def build(
     raw_dir: Path,
     out: Path,
@@ -351,6 +369,7 @@ def _echo_report(summary: ReportSummary) -> None:
     help="Raw captures, for each record's raw lines [default: raw/ beside DIST].",
 )
 @handle_errors
+@needs_extra("release")
 def report(dist: Path, out: Path | None, raw_dir: Path | None) -> None:
     """Write an offline HTML report of a release: overview, charts, records with their raw
     lines, rejects by rule, duplicates and changes. Open OUT/index.html in a browser; it needs
@@ -372,6 +391,7 @@ def report(dist: Path, out: Path | None, raw_dir: Path | None) -> None:
 @click.option("--no-load", is_flag=True, help="Skip the datasets.load_dataset check.")
 @color_option
 @handle_errors
+@needs_extra("release")
 def check(
     dist: Path, output_format: str, no_load: bool, color: Literal["auto", "always", "never"]
 ) -> None:
@@ -413,6 +433,7 @@ def check(
     "--exit-code", is_flag=True, help="Exit 1 when the releases differ, as git diff does."
 )
 @handle_errors
+@needs_extra("release")
 def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) -> None:
     """Show what changed between two releases: records added, removed, changed (with the fields)
     and moved split, schema changes, counts per split and publisher, and the version bump the
@@ -449,6 +470,7 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
 @click.option("--language", default=None, help="Language code of the page [default: und].")
 @click.option("--profile", default=None, help="Site profile from toolkit/profiles/ (text pages).")
 @handle_errors
+@needs_extra("release")
 def extract(
     path: Path, fmt: str | None, publisher: str | None, language: str | None, profile: str | None
 ) -> None:
@@ -497,6 +519,7 @@ def extract(
     help="Copy of the card to write [default: DATASET_CARD.md beside DIST].",
 )
 @handle_errors
+@needs_extra("release")
 def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
     """Regenerate the dataset card of a built release from its data and the maintainers' prose.
 
@@ -559,6 +582,7 @@ def _evaluate_choices() -> list[str]:
 )
 @click.option("--check", is_flag=True, help="Only check that every gold string is in its page.")
 @handle_errors
+@needs_extra("release")
 def evaluate(
     folder: Path | None,
     extractors: tuple[str, ...],

@@ -48,3 +48,38 @@ def has_module(module: str) -> bool:
         return find_spec(module) is not None
     except (ImportError, ValueError):
         return False
+
+
+#: The modules each extra brings, checked (without importing them) before a command starts.
+EXTRA_MODULES: dict[str, tuple[str, ...]] = {
+    "parquet": ("pyarrow",),
+    "release": (
+        "pyarrow",
+        "datasets",
+        "huggingface_hub",
+        "numpy",
+        "matplotlib",
+        "rensa",
+        "lightgbm",
+        "scipy",
+        "yaml",
+    ),
+    "html": ("trafilatura", "lxml_html_clean"),
+    "warc": ("warcio", "trafilatura"),
+    "ray": ("ray",),
+    "notebook": ("pandas",),
+}
+
+
+def require_extra(extra: str, command: str) -> None:
+    """Refuse to start ``command`` when a module of ``extra`` is missing, naming the pip command.
+
+    Raises:
+        MissingExtraError: some module of the extra is not installed.
+    """
+    missing = [name for name in EXTRA_MODULES[extra] if not has_module(name)]
+    if missing:
+        raise MissingExtraError(
+            f"{command} needs the {extra!r} extra ({', '.join(missing)} not installed): "
+            f"{pip_command(extra)}"
+        )
