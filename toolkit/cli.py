@@ -76,10 +76,28 @@ def handle_errors(func: F) -> F:
         except ToolkitError as exc:
             if ctx.find_root().params.get("traceback"):
                 raise
-            click.echo(f"error: {exc}", err=True)
+            for line in str(exc).splitlines():
+                click.echo(f"error: {line}", err=True)
             ctx.exit(EXIT_USAGE if isinstance(exc, CANNOT_PROCEED) else EXIT_INVALID)
 
     return wrapper  # type: ignore[return-value]
+
+
+def needs_extra(extra: str) -> Callable[[F], F]:
+    """Fail before the command starts, with the exact pip command (exit 2), when the optional
+    dependencies of ``extra`` are not installed (the base install only validates)."""
+
+    def decorate(func: F) -> F:
+        @wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from toolkit.extras import require_extra
+
+            require_extra(extra, f"dtk {click.get_current_context().info_name}")
+            return func(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
 #: Options shared by the commands that print a report (sqlite-utils' ``output_options`` idea).
@@ -133,10 +151,20 @@ def main(traceback: bool) -> None:
 @click.option(
     "--dist",
     type=click.Path(path_type=Path),
-    default=None,
-    help="Release whose ids count as taken [default: dist/ when it exists].",
+    default=Path("dist"),
+    show_default=True,
+    help="Release whose ids count as taken (ignored when it holds no release); a record "
+    "released from the file being validated is not taken.",
+)
+@click.option("--no-dist", is_flag=True, help="Do not check ids against a release.")
+@click.option(
+    "--stdin-name",
+    default="<stdin>",
+    show_default=True,
+    help="Name of standard input (-) in the report; its suffix (.json, .parquet) picks the reader.",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings (BOM, CRLF, blank lines) as errors.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr, only the report.")
 @click.option(
     "--max-line-bytes",
     type=click.IntRange(min=1),
@@ -157,16 +185,20 @@ def validate(
     output_format: str,
     schema: str,
     max_errors: int | None,
-    dist: Path | None,
+    dist: Path,
+    no_dist: bool,
+    stdin_name: str,
     strict: bool,
+    quiet: bool,
     max_line_bytes: int,
     color: Literal["auto", "always", "never"],
     workers: int | None,
 ) -> None:
-    """Check JSONL/JSON submissions and raw/sources.jsonl against their JSON Schema.
+    """Check JSONL/JSON/Parquet submissions and raw/sources.jsonl against their JSON Schema.
 
-    Every error is reported with file, line, column, field and a stable rule code. Exit code 0
-    when valid, 1 when the data has errors, 2 when an input cannot be read.
+    Every error is reported with file, line (a Parquet file's row), column, field and a stable
+    rule code. PATH - reads standard input. Exit code 0 when valid, 1 when the data has errors,
+    2 when an input cannot be read or is of an unsupported kind.
 
     \b
     Example:
@@ -174,19 +206,22 @@ def validate(
         dtk validate raw/sources.jsonl --format github
         dtk validate big.jsonl --max-errors 50 --format json
         dtk validate huge.jsonl --workers 2
+        dtk validate export.parquet
+        cat new.jsonl | dtk validate - --stdin-name submissions/new.jsonl
     """
+    from toolkit.progress import make_progress
     from toolkit.validate.paths import validate_paths
 
-    if dist is None and Path("dist/data").is_dir():
-        dist = Path("dist")
     report = validate_paths(
         paths,
         schema=schema,
         max_errors=max_errors,
-        dist=dist,
+        dist=None if no_dist else dist,
         strict=strict,
         max_line_bytes=max_line_bytes,
         workers=workers,
+        stdin_name=stdin_name,
+        progress=make_progress(quiet=quiet, stream=sys.stderr),
     )
     stream = sys.stdout
     REPORTERS[output_format](color=use_color(color, stream)).report(report, stream)
@@ -236,7 +271,13 @@ def validate(
     default=None,
     help="Ray cluster address for --engine ray [default: start Ray locally].",
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress, only the summary [default: a live display per stage on a terminal, "
+    "a plain line every few seconds otherwise].",
+)
 @click.option(
     "--report",
     "with_report",
@@ -244,6 +285,7 @@ def validate(
     help="Also write the HTML report to report/ beside the release (see dtk report).",
 )
 @handle_errors
+@needs_extra("release")
 def build(
     raw_dir: Path,
     out: Path,
@@ -268,27 +310,18 @@ def build(
     """
     from toolkit.build.release import build_release
     from toolkit.config import load_config
+    from toolkit.progress import make_progress
 
     config = load_config(raw_dir.resolve().parent, config_path)
-    show = not quiet and sys.stderr.isatty()
-
-    def progress(source: str, records: int) -> None:
-        if show:
-            click.echo(
-                f"\r\x1b[2K  extracted {records:>7} records from {source}", err=True, nl=False
-            )
-
     summary = build_release(
         raw_dir,
         out,
         config=config,
-        progress=progress,
+        progress=make_progress(quiet=quiet, stream=sys.stderr),
         engine=engine,
         workers=workers,
         ray_address=ray_address,
     )
-    if show:
-        click.echo("\r\x1b[2K", err=True, nl=False)
     counts = summary.counts
     click.echo(f"built {out}/ (version {summary.manifest.version})")
     click.echo(f"  {'source':<40} {'extracted':>9} {'released':>9} {'rejected':>9} {'dedup':>7}")
@@ -336,6 +369,7 @@ def _echo_report(summary: ReportSummary) -> None:
     help="Raw captures, for each record's raw lines [default: raw/ beside DIST].",
 )
 @handle_errors
+@needs_extra("release")
 def report(dist: Path, out: Path | None, raw_dir: Path | None) -> None:
     """Write an offline HTML report of a release: overview, charts, records with their raw
     lines, rejects by rule, duplicates and changes. Open OUT/index.html in a browser; it needs
@@ -357,6 +391,7 @@ def report(dist: Path, out: Path | None, raw_dir: Path | None) -> None:
 @click.option("--no-load", is_flag=True, help="Skip the datasets.load_dataset check.")
 @color_option
 @handle_errors
+@needs_extra("release")
 def check(
     dist: Path, output_format: str, no_load: bool, color: Literal["auto", "always", "never"]
 ) -> None:
@@ -398,6 +433,7 @@ def check(
     "--exit-code", is_flag=True, help="Exit 1 when the releases differ, as git diff does."
 )
 @handle_errors
+@needs_extra("release")
 def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) -> None:
     """Show what changed between two releases: records added, removed, changed (with the fields)
     and moved split, schema changes, counts per split and publisher, and the version bump the
@@ -434,6 +470,7 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
 @click.option("--language", default=None, help="Language code of the page [default: und].")
 @click.option("--profile", default=None, help="Site profile from toolkit/profiles/ (text pages).")
 @handle_errors
+@needs_extra("release")
 def extract(
     path: Path, fmt: str | None, publisher: str | None, language: str | None, profile: str | None
 ) -> None:
@@ -482,30 +519,28 @@ def extract(
     help="Copy of the card to write [default: DATASET_CARD.md beside DIST].",
 )
 @handle_errors
+@needs_extra("release")
 def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
     """Regenerate the dataset card of a built release from its data and the maintainers' prose.
 
     Rewrites DIST/README.md, DIST/croissant.json, the chart(s) under DIST/images/ and
     DATASET_CARD.md beside DIST; card/prose.md is read, never written. An unchanged release
-    gives byte-identical files. Exit code 1 when the card's metadata holds values the Hub does
-    not accept (license, language, size or task category).
+    gives byte-identical files. Exit code 1, with every problem listed and nothing written, when
+    the card's metadata holds values the Hub does not accept (license and, for other, its
+    license_name and license_link; language, size or task category): the same gate as dtk build.
 
     \b
     Example:
         dtk card
         dtk card release/ --root . --card release/../DATASET_CARD.md
     """
-    from toolkit.card.render import CHART_PATH, CROISSANT_PATH, update_card, validate_card_metadata
+    from toolkit.card.render import CHART_PATH, CROISSANT_PATH, update_card
 
     root = root if root is not None else dist.resolve().parent
     target = card_path or dist.parent / "DATASET_CARD.md"
-    text = update_card(dist, root, card_path=target)
+    update_card(dist, root, card_path=target)
     for written in (dist / "README.md", dist / CROISSANT_PATH, dist / CHART_PATH, target):
         click.echo(f"wrote {written}")
-    problems = validate_card_metadata(text)
-    for problem in problems:
-        click.echo(f"error: card metadata: {problem}", err=True)
-    sys.exit(EXIT_INVALID if problems else EXIT_OK)
 
 
 def _evaluate_choices() -> list[str]:
@@ -547,6 +582,7 @@ def _evaluate_choices() -> list[str]:
 )
 @click.option("--check", is_flag=True, help="Only check that every gold string is in its page.")
 @handle_errors
+@needs_extra("release")
 def evaluate(
     folder: Path | None,
     extractors: tuple[str, ...],

@@ -30,8 +30,18 @@ class DatasetConfig:
     tags: list[str] = field(default_factory=list)
     task_categories: list[str] = field(default_factory=list)
     description: str = ""
+    #: With ``license = "other"`` the Hub asks for the license's name and a link to its text.
+    license_name: str | None = None
+    license_link: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The config as ``manifest.json`` records it; the license name and link only when set,
+        so a release that does not use them keeps its bytes."""
+        optional = {
+            k: v
+            for k, v in (("license_name", self.license_name), ("license_link", self.license_link))
+            if v is not None
+        }
         return {
             "name": self.name,
             "pretty_name": self.pretty_name,
@@ -42,6 +52,7 @@ class DatasetConfig:
             "tags": self.tags,
             "task_categories": self.task_categories,
             "description": self.description,
+            **optional,
         }
 
 

@@ -5,12 +5,14 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
 
     ToolkitError
     ├── UsageError        bad option, config value or argument combination
+    │   └── MissingExtraError   the command needs an optional extra that is not installed
     ├── InputError        an input path cannot be read at all
     ├── SchemaError       a schema or profile file is invalid, or refers outside schema/
     ├── WorkerError       a worker process died (killed, or out of memory)
     ├── CorpusError       a labelled corpus's gold has problems (dtk evaluate --check lists them)
     └── ReleaseError      a release cannot be built or does not check out
         ├── ManifestError      a release's manifest.json is missing, damaged or of another shape
+        ├── MetadataError      the card's metadata holds values the Hub does not accept
         ├── BuildLockedError   another build holds the release lock
         └── VersionBumpError   the dataset version is too small for what the release changes
 """
@@ -24,6 +26,10 @@ class ToolkitError(Exception):
 
 class UsageError(ToolkitError):
     """An option, config value or argument combination makes no sense."""
+
+
+class MissingExtraError(UsageError):
+    """A command needs an optional dependency group (an extra) that is not installed."""
 
 
 class InputError(ToolkitError):
@@ -48,6 +54,17 @@ class ReleaseError(ToolkitError):
 
 class ManifestError(ReleaseError):
     """A release's ``manifest.json`` is missing, not JSON, or not the shape a build writes."""
+
+
+class MetadataError(ReleaseError):
+    """The dataset card's metadata holds values the Hugging Face Hub does not accept."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__(
+            "\n".join(f"card metadata: {p}" for p in problems)
+            + "\nnothing was written: fix these under [tool.dtk] or in card/prose.md"
+        )
 
 
 class BuildLockedError(ReleaseError):

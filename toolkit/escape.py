@@ -84,3 +84,20 @@ def md_block(value: str, info: str = "") -> str:
     longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
     fence = "`" * max(3, longest + 1)
     return f"{fence}{info}\n{escape_controls(value)}\n{fence}"
+
+
+def html_text(value: Any) -> str:
+    """``value`` as HTML text or attribute value: controls made visible, then ``& < > " '`` as
+    entities, so data cannot open a tag, end an attribute or hide behind a bidi override."""
+    return html.escape(escape_controls("" if value is None else str(value)), quote=True)
+
+
+def html_table(header: list[str], rows: list[list[Any]], *, caption: str = "") -> str:
+    """A plain HTML table (for notebooks' ``_repr_html_``) with every cell through
+    :func:`html_text`."""
+    head = "".join(f"<th>{html_text(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html_text(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    cap = f"<caption>{html_text(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -10,19 +10,20 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urljoin
 
-import pyarrow as pa
-
 from toolkit.errors import SchemaError
 from toolkit.schema import SchemaSet, default_schemas
 
 if TYPE_CHECKING:
     import datasets
+    import pyarrow as pa
 
-_SCALARS: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
+#: JSON types a column can hold, by their Arrow type's constructor name (pyarrow is imported
+#: only when an Arrow type is asked for: validating needs the specs, not pyarrow).
+_SCALARS: dict[str, str] = {
+    "string": "string",
+    "integer": "int64",
+    "number": "float64",
+    "boolean": "bool_",
 }
 
 
@@ -36,8 +37,21 @@ class FieldSpec:
     required: bool
     description: str
     example: Any
-    arrow_type: pa.DataType
     children: tuple[FieldSpec, ...] = ()
+    #: The element of an array column.
+    item: FieldSpec | None = None
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        """The column's Arrow type (imports pyarrow)."""
+        import pyarrow as pa
+
+        if self.item is not None:
+            return pa.list_(self.item.arrow_type)
+        concrete = [t for t in self.json_types if t != "null"]
+        if concrete == ["object"]:
+            return pa.struct([pa.field(c.name, c.arrow_type) for c in self.children])
+        return getattr(pa, _SCALARS[concrete[0]])()
 
 
 def _resolve(node: dict[str, Any], base: str, schemas: SchemaSet) -> tuple[dict[str, Any], str]:
@@ -107,15 +121,14 @@ def _field(
     types = _json_types(node, base, schemas)
     concrete = [t for t in types if t != "null"]
     children: tuple[FieldSpec, ...] = ()
+    item: FieldSpec | None = None
     if concrete == ["array"]:
         item = _field("item", resolved.get("items", {}), resolved_base, True, schemas)
-        arrow_type: pa.DataType = pa.list_(item.arrow_type)
     elif concrete == ["object"]:
         props, req = _properties(resolved, resolved_base, schemas)
         children = tuple(_field(n, s, b, n in req, schemas) for n, (s, b) in props.items())
-        arrow_type = pa.struct([pa.field(c.name, c.arrow_type) for c in children])
     elif len(concrete) == 1 and concrete[0] in _SCALARS:
-        arrow_type = _SCALARS[concrete[0]]
+        pass
     else:
         raise SchemaError(
             f"field {name!r} has types {types or 'unknown'}; "
@@ -129,8 +142,8 @@ def _field(
         required=required,
         description=node.get("description") or resolved.get("description", ""),
         example=examples[0],
-        arrow_type=arrow_type,
         children=children,
+        item=item,
     )
 
 
@@ -146,6 +159,8 @@ def field_specs(name: str = "article", schemas: SchemaSet | None = None) -> list
 def arrow_schema(name: str = "article") -> pa.Schema:
     """The Arrow schema of a built-in record schema; every column nullable, as ``datasets``
     declares them."""
+    import pyarrow as pa
+
     return pa.schema([pa.field(f.name, f.arrow_type) for f in field_specs(name)])
 
 

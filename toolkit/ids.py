@@ -82,12 +82,47 @@ def record_id(record: dict[str, object]) -> str | None:
     return None
 
 
-def released_ids(dist: Path) -> set[str]:
-    """Ids of every record in the release at ``dist`` (empty when there is none yet)."""
-    import pyarrow.parquet as pq
+def released_sources(dist: Path) -> dict[str, frozenset[str]]:
+    """Id of every record in the release at ``dist`` → the raw files (``provenance.source_file``,
+    relative to ``raw/``) it was released from; empty when ``dist`` holds no release.
 
-    ids: set[str] = set()
-    for path in sorted((dist / "data").glob("*.parquet")) if dist.is_dir() else []:
-        table = pq.read_table(path, columns=["id"])
-        ids.update(table.column("id").to_pylist())
-    return ids
+    Read from the Parquet files when pyarrow is installed, else from the release's JSONL copies
+    (``dist/jsonl/*.jsonl``, which ``dtk check`` proves equal to them), so that validating needs
+    no pyarrow.
+    """
+    from toolkit.extras import has_module
+
+    found: dict[str, set[str]] = {}
+    parquet = sorted((dist / "data").glob("*.parquet")) if (dist / "data").is_dir() else []
+    if parquet and has_module("pyarrow"):
+        import pyarrow.parquet as pq
+
+        for path in parquet:
+            names = pq.read_schema(path).names
+            table = pq.read_table(path, columns=[n for n in ("id", "provenance") if n in names])
+            ids = table.column("id").to_pylist()
+            sources: list[object] = [None] * len(ids)
+            if "provenance" in table.column_names:
+                sources = [
+                    (p or {}).get("source_file") for p in table.column("provenance").to_pylist()
+                ]
+            for rid, source in zip(ids, sources, strict=True):
+                files = found.setdefault(str(rid), set())
+                if isinstance(source, str):
+                    files.add(source)
+        return {rid: frozenset(files) for rid, files in found.items()}
+    import orjson
+
+    folder = dist / "jsonl"
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        with path.open("rb") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                record = orjson.loads(line)
+                provenance = record.get("provenance")
+                source = provenance.get("source_file") if isinstance(provenance, dict) else None
+                files = found.setdefault(str(record.get("id")), set())
+                if isinstance(source, str):
+                    files.add(source)
+    return {rid: frozenset(files) for rid, files in found.items()}

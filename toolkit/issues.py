@@ -75,7 +75,7 @@ RULES: dict[str, str] = {
     "schema.required": "A required field is missing.",
     "schema.type": "A field has the wrong JSON type.",
     "schema.pattern": "A string does not match the pattern the schema requires.",
-    "schema.format": "A string is not a valid date, date-time or URI.",
+    "schema.format": "A string is not in the format the schema names (date, email, URI, ...).",
     "schema.enum": "A value is not one of the allowed values.",
     "schema.minLength": "A string is shorter than allowed (often: empty).",
     "schema.unevaluatedProperties": "A field the schema does not define.",
@@ -170,3 +170,47 @@ class ValidationReport:
             "errors": [i.to_dict() for i in self.errors],
             "warnings": [i.to_dict() for i in self.warnings],
         }
+
+    # ------------------------------------------------------------ notebooks
+
+    #: Issues shown in a notebook's table; ``to_pandas()`` has them all.
+    HTML_ROWS = 100
+
+    def summary(self) -> str:
+        """The one-line verdict the text report ends with."""
+        return (
+            f"{'valid' if self.valid else 'invalid'}: {self.files} file"
+            f"{'' if self.files == 1 else 's'}, {self.records} records checked, "
+            f"{self.valid_records} valid, {self.invalid_records} invalid, "
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+            + (" (cut short by max_errors)" if self.truncated else "")
+        )
+
+    def _repr_html_(self) -> str:
+        """The report as an HTML table in Jupyter; every value from the data is escaped."""
+        from toolkit.escape import html_table, html_text
+
+        rows = [
+            [i.file, i.line, i.column, i.json_path, i.rule, i.severity, i.message]
+            for i in self.issues[: self.HTML_ROWS]
+        ]
+        more = len(self.issues) - len(rows)
+        table = (
+            html_table(["file", "line", "column", "field", "rule", "severity", "message"], rows)
+            if rows
+            else ""
+        )
+        note = f"<p>… {more:,} more issues: <code>to_pandas()</code> has them all</p>"
+        return f"<p><b>{html_text(self.summary())}</b></p>{table}{note if more > 0 else ''}"
+
+    def to_pandas(self) -> Any:
+        """Every issue (errors and warnings) as a ``pandas.DataFrame``, one row each, columns
+        ``file, line, column, pointer, rule, severity, message``; pandas is imported here
+        (``pip install 'newsroom-dtk[notebook]'``)."""
+        from toolkit.extras import require
+
+        pd = require("pandas", "notebook", what="ValidationReport.to_pandas()")
+        columns = ["file", "line", "column", "pointer", "rule", "severity", "message"]
+        return pd.DataFrame(
+            [[getattr(i, c) for c in columns] for i in self.issues], columns=columns
+        )

@@ -33,7 +33,7 @@ def test_workflow_installs_the_toolkit_and_runs_the_shared_script() -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     assert "pull_request" in workflow[True]  # PyYAML reads the key `on:` as True
     install, check = _run_steps()
-    assert "pip install -c constraints.txt -e '.[html,warc]'" in install
+    assert "pip install -c constraints.txt -e '.[release,html,warc]'" in install
     assert check == (
         'bash .github/scripts/check-submissions.sh "origin/${{ github.base_ref }}" github'
     )

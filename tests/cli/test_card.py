@@ -44,7 +44,7 @@ def test_card_exits_1_on_a_license_the_hub_does_not_accept(run_dtk, tmp_path: Pa
     assert result.exit_code == 1
     assert (
         "error: card metadata: license: 'my-own-license' is not a value the Hub accepts "
-        "(see toolkit/hub/licenses.txt)\n"
+        "(see toolkit/card/hub/licenses.txt)\n"
     ) in result.stderr
 
 

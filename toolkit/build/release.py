@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +31,7 @@ from toolkit.config import DatasetConfig, load_config
 from toolkit.errors import ReleaseError
 from toolkit.features import arrow_schema
 from toolkit.files import atomic_write_bytes, sha256_file
+from toolkit.progress import Progress, Stage
 from toolkit.raw import SourceEntry
 from toolkit.release.folder import (
     MANIFEST_FILE,
@@ -44,8 +44,6 @@ from toolkit.release.folder import (
 )
 from toolkit.schema import schema_sha256
 from toolkit.validate.sources import load_manifest
-
-Progress = Callable[[str, int], None]
 
 
 class _Written(TypedDict):
@@ -131,8 +129,44 @@ def _tasks(
     return tasks
 
 
+def _write_splits(
+    results: list[ShardResult],
+    keep: np.ndarray[Any, Any],
+    codes: np.ndarray[Any, Any],
+    names: list[str],
+    writers: dict[str, SplitWriter],
+    wanted: list[int],
+    step: Stage,
+) -> dict[int, dict[str, Any]]:
+    """Read the spilled batches back in order and write each kept row to its split; return the
+    id and provenance of the rows in ``wanted`` (those the duplicates file names)."""
+    facts: dict[int, dict[str, Any]] = {}
+    start = 0
+    for result in results:
+        # Plain reads, not a memory map: mapped pages count towards RSS as the spill grows.
+        with pa.OSFile(str(result.spool), "rb") as source:
+            for batch in pa.ipc.open_stream(source):
+                table = pa.Table.from_batches([batch])
+                stop = start + table.num_rows
+                for c, name in enumerate(names):
+                    mask = pa.array(keep[start:stop] & (codes[start:stop] == c))
+                    if pc.any(mask).as_py():
+                        writers[name].write(table.filter(mask))
+                lo, hi = bisect.bisect_left(wanted, start), bisect.bisect_left(wanted, stop)
+                for index in wanted[lo:hi]:
+                    one = table.slice(index - start, 1).select(["id", "provenance"])
+                    facts[index] = one.to_pylist()[0]
+                step.advance(table.num_rows)
+                start = stop
+    return facts
+
+
 def _merge(
-    stage: Path, results: list[ShardResult], counts: list[SourceCounts], config: DatasetConfig
+    stage: Path,
+    results: list[ShardResult],
+    counts: list[SourceCounts],
+    config: DatasetConfig,
+    progress: Progress,
 ) -> _Written:
     """Pass two: deduplicate across all shards, then write splits, rejects and duplicates."""
     names = list(config.split_ratios)
@@ -143,16 +177,19 @@ def _merge(
     codes = np.empty(total, np.int8)
     sources = np.empty(total, np.int32)
     offset = 0
-    for result in results:  # one shard's facts in memory at a time
-        arrays = result.load_facts()
-        stop = offset + result.rows
-        ids[offset:stop] = arrays["ids"]
-        lengths[offset:stop] = arrays["lengths"]
-        signatures[offset:stop] = arrays["signatures"]
-        codes[offset:stop] = arrays["split_codes"]
-        sources[offset:stop] = result.source
-        offset = stop
-    drops = find_duplicates(ids, lengths, signatures, config.dedup_threshold)
+    with progress.stage("dedup", total=total) as step:
+        for result in results:  # one shard's facts in memory at a time
+            arrays = result.load_facts()
+            stop = offset + result.rows
+            ids[offset:stop] = arrays["ids"]
+            lengths[offset:stop] = arrays["lengths"]
+            signatures[offset:stop] = arrays["signatures"]
+            codes[offset:stop] = arrays["split_codes"]
+            sources[offset:stop] = result.source
+            offset = stop
+            step.advance(result.rows, "signatures loaded")
+        drops = find_duplicates(ids, lengths, signatures, config.dedup_threshold)
+        step.advance(0, f"{len(drops):,} near or exact duplicates")
     del signatures, lengths
     keep = np.ones(len(ids), dtype=bool)
     keep[list(drops)] = False
@@ -163,23 +200,8 @@ def _merge(
     # (issue 7).
     try:
         wanted = sorted(set(drops) | {d.kept for d in drops.values()})
-        facts: dict[int, dict[str, Any]] = {}
-        start = 0
-        for result in results:
-            # Plain reads, not a memory map: mapped pages count towards RSS as the spill grows.
-            with pa.OSFile(str(result.spool), "rb") as source:
-                for batch in pa.ipc.open_stream(source):
-                    table = pa.Table.from_batches([batch])
-                    stop = start + table.num_rows
-                    for c, name in enumerate(names):
-                        mask = pa.array(keep[start:stop] & (codes[start:stop] == c))
-                        if pc.any(mask).as_py():
-                            writers[name].write(table.filter(mask))
-                    lo, hi = bisect.bisect_left(wanted, start), bisect.bisect_left(wanted, stop)
-                    for index in wanted[lo:hi]:
-                        one = table.slice(index - start, 1).select(["id", "provenance"])
-                        facts[index] = one.to_pylist()[0]
-                    start = stop
+        with progress.stage("write", total=total) as step:
+            facts = _write_splits(results, keep, codes, names, writers, wanted, step)
         files = [path for name in names for path in writers[name].close()]
     except BaseException:
         for writer in writers.values():
@@ -243,16 +265,21 @@ def build_release(
 
     The release is written to a staging folder beside ``out`` and swapped in only when complete,
     so ``out`` always holds a whole release. ``card_path`` (default ``DATASET_CARD.md`` beside
-    ``out``) gets a copy of the dataset card. The output is byte-identical for any ``engine``
-    (``local`` or ``ray``) and any number of ``workers``.
+    ``out``) gets a copy of the dataset card. ``progress`` (default: none) gets one stage each
+    for extract (with validation), dedup, write and card. The output is byte-identical for any
+    ``engine`` (``local`` or ``ray``) and any number of ``workers``.
 
     Raises:
         BuildLockedError: another build holds the lock on ``out``.
+        MetadataError: the card's metadata would be refused by the Hub (checked before anything
+            is written; every problem listed).
         ReleaseError: the manifest is invalid or the counts do not reconcile.
     """
     raw_dir, out = Path(raw_dir), Path(out)
+    progress = progress or Progress()
     config = config or load_config(raw_dir.resolve().parent)
     entries = load_manifest(raw_dir)
+    _check_metadata(config, raw_dir, entries)
     with release_lock(out):
         cleanup_stale(out)
         stage = staging_dir(out)
@@ -263,15 +290,23 @@ def build_release(
             if workers is None and _input_bytes(raw_dir, entries) < SMALL_BUILD_BYTES:
                 workers = 1  # starting worker processes costs more than it saves
             results = []
-            for result in run_tasks(
-                process_shard, tasks, engine=engine, workers=workers, ray_address=ray_address
-            ):
-                results.append(result)
-                if progress:
-                    progress(entries[result.source].path, result.counts.extracted)
-            manifest = _build_into(stage, entries, results, config)
+            unit = "files" if len(tasks) == len(entries) else "parts"
+            with progress.stage("extract", total=len(tasks), unit=unit) as step:
+                extracted = rejected = 0
+                for result in run_tasks(
+                    process_shard, tasks, engine=engine, workers=workers, ray_address=ray_address
+                ):
+                    results.append(result)
+                    extracted += result.counts.extracted
+                    rejected += result.counts.rejected
+                    step.advance(
+                        1, f"{extracted:,} records, {rejected:,} failed validation or extraction"
+                    )
+            manifest = _build_into(stage, entries, results, config, progress)
             changes = _changes_since(out, stage)
-            card_text = _write_card(stage, raw_dir.resolve().parent, changes)
+            with progress.stage("card", total=1, unit="cards") as step:
+                card_text = _write_card(stage, raw_dir.resolve().parent, changes)
+                step.advance(1)
             shutil.rmtree(work)
             swap_in(stage, out)
         except BaseException as exc:
@@ -319,6 +354,14 @@ def _changes_since(out: Path, stage: Path) -> str | None:
     return text
 
 
+def _check_metadata(config: DatasetConfig, raw_dir: Path, entries: list[SourceEntry]) -> None:
+    """The Hub gate, before the build writes anything: the license, task categories and the
+    manifest's languages must be values the Hub accepts (``dtk card`` runs the same gate)."""
+    from toolkit.card.render import check_metadata
+
+    check_metadata(config, raw_dir.resolve().parent, [e.language or "" for e in entries])
+
+
 def _write_card(stage: Path, root: Path, changes: str | None) -> str:
     from toolkit.card.render import write_card
 
@@ -326,12 +369,16 @@ def _write_card(stage: Path, root: Path, changes: str | None) -> str:
 
 
 def _build_into(
-    stage: Path, entries: list[SourceEntry], results: list[ShardResult], config: DatasetConfig
+    stage: Path,
+    entries: list[SourceEntry],
+    results: list[ShardResult],
+    config: DatasetConfig,
+    progress: Progress,
 ) -> ReleaseManifest:
     counts = [SourceCounts() for _ in entries]
     for result in results:
         counts[result.source].merge(result.counts)
-    written = _merge(stage, results, counts, config)
+    written = _merge(stage, results, counts, config, progress)
     totals = {
         "extracted": sum(c.extracted for c in counts),
         "released": sum(s.num_examples for s in written["splits"].values()),

@@ -23,7 +23,8 @@ import orjson
 import yaml
 
 from toolkit.card.hub import metadata_problems, size_category
-from toolkit.errors import UsageError
+from toolkit.config import DatasetConfig
+from toolkit.errors import MetadataError, UsageError
 from toolkit.escape import md_block, md_code, md_text
 from toolkit.features import FieldSpec, field_specs, hf_features
 from toolkit.files import atomic_write_bytes
@@ -122,10 +123,70 @@ def fill_template(template: CardTemplate, context: dict[str, str]) -> str:
 # ---------------------------------------------------------------- metadata
 
 
+def language_codes(codes: list[str]) -> list[str]:
+    """The card's ``language`` list: primary subtags, lowercased, sorted, once each."""
+    return sorted({code.split("-")[0].lower() for code in codes if code and code != "(none)"})
+
+
 def _languages(stats: ReleaseStats, manifest: ReleaseManifest) -> list[str]:
-    codes = [code for code, _ in stats.by_language if code != "(none)"]
-    codes += [s.language for s in manifest.sources if s.language]
-    return sorted({code.split("-")[0].lower() for code in codes})
+    codes = [code for code, _ in stats.by_language]
+    return language_codes(codes + [s.language or "" for s in manifest.sources])
+
+
+def card_metadata(
+    config: DatasetConfig,
+    template: CardTemplate,
+    languages: list[str],
+    size: str | None,
+    name: str = "",
+) -> dict[str, Any]:
+    """The card's metadata before ``configs`` and ``dataset_info``: what the Hub gate checks
+    and what the card then carries, so the two cannot disagree.
+
+    ``license_name`` and ``license_link`` come from ``[tool.dtk]``, else from the template's
+    front matter; ``size`` is None before the build knows how many records it releases.
+    """
+    values: dict[str, Any] = {k: v for k, v in template.metadata.items() if k not in _COMPUTED_KEYS}
+    for key in ("license_name", "license_link"):
+        if getattr(config, key):
+            values[key] = getattr(config, key)
+    if config.tags:
+        values["tags"] = list(config.tags)
+    if config.task_categories:
+        values["task_categories"] = list(config.task_categories)
+    if "multilinguality" not in values:
+        values["multilinguality"] = ["multilingual" if len(languages) > 1 else "monolingual"]
+    computed: dict[str, Any] = {
+        "pretty_name": config.pretty_name or name,
+        "license": config.license or "unknown",
+        "language": languages,
+    }
+    if size is not None:
+        computed["size_categories"] = [size]
+    return {**computed, **values}
+
+
+def check_metadata(
+    config: DatasetConfig,
+    root: Path,
+    languages: list[str],
+    size: str | None = None,
+) -> None:
+    """The Hub gate: refuse, before anything is written, metadata the Hub would not accept.
+
+    Checks the license (and, for ``other``, its name and link), the task categories, the
+    languages and the size category against the Hub's vocabularies (``toolkit.card.hub``).
+
+    Raises:
+        MetadataError: listing every problem, one a line.
+        UsageError: the card template's front matter cannot be read.
+    """
+    data = card_metadata(config, load_template(root), language_codes(languages), size)
+    problems = metadata_problems(
+        data, required=("license", "language", "task_categories", "pretty_name")
+    )
+    if problems:
+        raise MetadataError(problems)
 
 
 def card_data(manifest: ReleaseManifest, stats: ReleaseStats, template: CardTemplate) -> Any:
@@ -136,21 +197,10 @@ def card_data(manifest: ReleaseManifest, stats: ReleaseStats, template: CardTemp
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    config = manifest.config
     languages = _languages(stats, manifest)
-    values: dict[str, Any] = {k: v for k, v in template.metadata.items() if k not in _COMPUTED_KEYS}
-    if config.tags:
-        values["tags"] = list(config.tags)
-    if config.task_categories:
-        values["task_categories"] = list(config.task_categories)
-    if "multilinguality" not in values:
-        values["multilinguality"] = ["multilingual" if len(languages) > 1 else "monolingual"]
+    size = size_category(stats.released)
     data = DatasetCardData(
-        pretty_name=config.pretty_name or manifest.name,
-        license=config.license or "unknown",
-        language=languages,
-        size_categories=[size_category(stats.released)],
-        **values,
+        **card_metadata(manifest.config, template, languages, size, manifest.name)
     )
     split_dict = SplitDict()
     for name, split in stats.splits.items():
@@ -508,6 +558,9 @@ def write_card(release_dir: Path, *, root: Path, changes: str | None = None) -> 
     from toolkit.card.croissant import croissant_bytes
 
     text, manifest, stats, template = _render(release_dir, root, changes)
+    problems = validate_card_metadata(text)
+    if problems:
+        raise MetadataError(problems)
     chart = release_dir / CHART_PATH
     chart.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(chart, body_length_png(stats))
@@ -527,7 +580,12 @@ def update_card(
 ) -> str:
     """Regenerate the card of an existing release: ``dist/README.md``, ``croissant.json``, the
     chart(s) and ``DATASET_CARD.md`` beside ``dist`` (or ``card_path``), each written atomically.
-    Regenerating an unchanged release rewrites the same bytes."""
+    Regenerating an unchanged release rewrites the same bytes.
+
+    Raises:
+        MetadataError: the card's metadata holds values the Hub does not accept (nothing is
+            written; every problem is listed).
+    """
     text = write_card(dist, root=root, changes=changes)
     atomic_write_bytes(card_path or dist.parent / "DATASET_CARD.md", text.encode("utf-8"))
     return text
@@ -547,7 +605,10 @@ def validate_card_metadata(text: str) -> list[str]:
         data = DatasetCard(text).data
     except Exception as exc:  # any parse failure is a finding, not a crash
         return [f"the card does not parse with DatasetCard: {exc}"]
-    problems = metadata_problems(data.to_dict())
+    problems = metadata_problems(
+        data.to_dict(),
+        required=("license", "language", "size_categories", "task_categories", "pretty_name"),
+    )
     try:
         configs = MetadataConfigs.from_dataset_card_data(data)
         infos = DatasetInfosDict.from_dataset_card_data(data)

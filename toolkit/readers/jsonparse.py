@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from toolkit.issues import Issue
+from toolkit.readers.messages import syntax_message
 
 _SPACED_COLON = re.compile(rb'"[ \t\r\n]+:')
 _STRING_OR_KEY = re.compile(rb'"(?:[^"\\]|\\.)*"(\s*:)?', re.DOTALL)
@@ -128,7 +129,8 @@ def diagnose(raw: bytes, *, file: str, line: int, unterminated: bool) -> Issue:
                 "the last line ends before the JSON value does: the file looks truncated",
                 column=len(raw) + 1,
             )
-        return Issue(file, line, "", "json.syntax", f"invalid JSON: {exc.msg}", column=col)
+        message = syntax_message(exc.msg, text, exc.pos, col)
+        return Issue(file, line, "", "json.syntax", message, column=col)
     # The standard library accepts what orjson refused: nesting past orjson's depth limit.
     return Issue(file, line, "", "json.too-deep", "the value nests deeper than 1024 levels")
 

@@ -125,6 +125,10 @@ def _check_card(
         return
     import datasets
 
+    # datasets draws its own "Generating train split" bars on stderr; dtk check prints only its
+    # report (issue 15).
+    bars = datasets.is_progress_bar_enabled()
+    datasets.disable_progress_bars()
     try:
         loaded = datasets.load_dataset(str(dist))
     except Exception as exc:
@@ -132,6 +136,9 @@ def _check_card(
             _issue("README.md", "release.load", f"datasets.load_dataset fails: {exc}")
         )
         return
+    finally:
+        if bars:
+            datasets.enable_progress_bars()
     for split, ds in loaded.items():
         if ds.features != hf_features("article"):
             report.issues.append(

@@ -212,6 +212,39 @@ class ReleaseManifest:
                 paths.append(dist / relative)
             yield name, paths
 
+    # ------------------------------------------------------------ notebooks
+
+    def _repr_html_(self) -> str:
+        """The release as HTML tables in Jupyter (counts, splits, files), values escaped."""
+        from toolkit.escape import html_table, html_text
+
+        counts = self.counts.to_dict()
+        return (
+            f"<p><b>{html_text(self.name)} {html_text(self.version)}</b> "
+            f"(dtk {html_text(self.toolkit_version)})</p>"
+            + html_table(list(counts), [list(counts.values())], caption="records")
+            + html_table(
+                ["split", "records", "files"],
+                [[n, s.num_examples, ", ".join(s.files)] for n, s in self.ordered_splits().items()],
+                caption="splits",
+            )
+            + html_table(
+                ["path", "bytes", "sha256"],
+                [[f.path, f.bytes, f.sha256] for f in self.files],
+                caption="files",
+            )
+        )
+
+    def to_pandas(self) -> Any:
+        """The release's files as a ``pandas.DataFrame`` (``path, bytes, sha256``); pandas is
+        imported here (``pip install 'newsroom-dtk[notebook]'``)."""
+        from toolkit.extras import require
+
+        pd = require("pandas", "notebook", what="ReleaseManifest.to_pandas()")
+        return pd.DataFrame(
+            [[f.path, f.bytes, f.sha256] for f in self.files], columns=["path", "bytes", "sha256"]
+        )
+
     # ------------------------------------------------------------ JSON
 
     def to_dict(self) -> dict[str, Any]:

@@ -92,15 +92,24 @@ def _read_id(handle: Any, offset: int) -> int | None:
 
 
 def released_title_keys(dist: Path) -> set[int] | None:
-    """Cheap keys of the titles released in ``dist`` (None when its Parquet has no title)."""
-    import pyarrow.parquet as pq
-
+    """Cheap keys of the titles released in ``dist``; None when they cannot be read (no pyarrow
+    in the light install, a damaged file, no title column): then every record is checked."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        return None
     keys: set[int] = set()
-    for path in sorted((dist / "data").glob("*.parquet")) if dist.is_dir() else []:
-        if "title" not in pq.read_schema(path).names:
-            return None
-        for title in pq.read_table(path, columns=["title"]).column("title").to_pylist():
-            keys.add(title_key(title if isinstance(title, str) else ""))
+    shards = sorted((dist / "data").glob("*.parquet")) if dist.is_dir() else []
+    if not shards:  # a release read from its JSONL copies: no title keys to narrow the check
+        return None
+    try:
+        for path in shards:
+            if "title" not in pq.read_schema(path).names:
+                return None
+            for title in pq.read_table(path, columns=["title"]).column("title").to_pylist():
+                keys.add(title_key(title if isinstance(title, str) else ""))
+    except (OSError, ValueError):
+        return None
     return keys
 
 
@@ -108,16 +117,19 @@ def duplicate_issues(
     displays: list[str],
     paths: list[Path],
     columns: list[tuple[int, KeyColumns]],
-    existing: set[str],
+    released: dict[str, frozenset[str]],
     released_keys: set[int] | None,
+    names: list[str | None],
 ) -> dict[int, list[Issue]]:
     """``record.exists`` and ``record.duplicate`` issues by file index.
 
     Args:
         displays, paths: per file index, its name in issues and where to re-read it.
         columns: ``(file index, columns)`` per part, in input order, lines already file lines.
-        existing: the released content ids; ``released_keys`` their titles' keys (None: unknown,
-            so every record is checked).
+        released: the released content ids and the raw files each was released from;
+            ``released_keys`` their titles' keys (None: unknown, so every record is checked).
+        names: per file index, the file as the release's provenance names it (None outside
+            raw/): a record released from the very file being validated is not taken.
     """
     ordered = sorted(k for _, c in columns for k in c.keys)
     shared = {a for a, b in zip(ordered, ordered[1:], strict=False) if a == b}
@@ -126,7 +138,7 @@ def duplicate_issues(
     position = 0
     for file, part in columns:
         for index, key in enumerate(part.keys):
-            if key in shared or (existing and (released_keys is None or key in released_keys)):
+            if key in shared or (released and (released_keys is None or key in released_keys)):
                 rid = part.exact.get(index, -1)
                 wanted.append((position, file, part.lines[index], part.offsets[index], rid))
             position += 1
@@ -140,7 +152,7 @@ def duplicate_issues(
         known = rid if rid != -1 else exact[pos]
         if known is not None:
             candidates.append(_Candidate(pos, file, line, known))
-    return _issues(displays, candidates, existing)
+    return _issues(displays, candidates, released, names)
 
 
 def _at(item: tuple[int, int, int, int, int]) -> int:
@@ -148,14 +160,21 @@ def _at(item: tuple[int, int, int, int, int]) -> int:
 
 
 def _issues(
-    displays: list[str], candidates: list[_Candidate], existing: set[str]
+    displays: list[str],
+    candidates: list[_Candidate],
+    released: dict[str, frozenset[str]],
+    names: list[str | None],
 ) -> dict[int, list[Issue]]:
     found: list[tuple[int, int, Issue]] = []
     first: dict[int, _Candidate] = {}
     for item in candidates:
         rid = f"{item.rid:016x}"
-        if rid in existing:
-            message = f"a record with the same title and body (id {rid}) is already released"
+        sources = released.get(rid)
+        if sources is not None and names[item.file] not in sources:
+            message = (
+                f"a record with the same title and body (id {rid}) is already released "
+                "from another file"
+            )
             issue = Issue(displays[item.file], item.line, "", "record.exists", message)
             found.append((item.file, item.position, issue))
             continue

@@ -7,9 +7,79 @@ Messages name the field, the value and what was expected, using the schema's own
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from toolkit.issues import Issue
+
+#: What each JSON Schema ``format`` is called, its shape, and a valid example: a format error
+#: names the format and shows a value that would pass (issue 15).
+FORMATS: dict[str, tuple[str, str | None, str]] = {
+    "date": ("date", "YYYY-MM-DD", "2022-09-21"),
+    "date-time": ("date-time", "RFC 3339", "2022-09-21T14:30:00Z"),
+    "time": ("time", "HH:MM:SS with a UTC offset", "14:30:00Z"),
+    "duration": ("duration", "ISO 8601", "P3D"),
+    "email": ("email address", None, "editor@example.org"),
+    "idn-email": ("email address", None, "editor@example.org"),
+    "uri": ("URI", "absolute, with a scheme", "https://example.org/news/1"),
+    "iri": ("IRI", "absolute, with a scheme", "https://example.org/news/1"),
+    "uri-reference": ("URI reference", None, "/news/1"),
+    "hostname": ("hostname", None, "example.org"),
+    "ipv4": ("IPv4 address", None, "192.0.2.1"),
+    "ipv6": ("IPv6 address", None, "2001:db8::1"),
+    "uuid": ("UUID", None, "123e4567-e89b-12d3-a456-426614174000"),
+    "regex": ("regular expression", None, "^[a-z]+$"),
+}
+#: Fields of a released record that a submission must not carry, by schema: the build assigns
+#: them (the id is the content hash, provenance points at the raw file).
+ASSIGNED_BY_BUILD: dict[str, frozenset[str]] = {"submission": frozenset({"id", "provenance"})}
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+def format_name(fmt: str) -> str:
+    """``fmt`` named for people, with its shape and an example: ``date (YYYY-MM-DD, e.g. ...)``."""
+    name, shape, example = FORMATS.get(fmt, (fmt, None, ""))
+    inside = ", ".join(p for p in (shape, f"e.g. {example}" if example else "") if p)
+    return f"{name} ({inside})" if inside else name
+
+
+def _likely_formats(value: str, formats: list[str]) -> list[str]:
+    """The formats a value was meant to have: '2022-13-45' is a date gone wrong, not a
+    date-time; a value with a time in it is a date-time."""
+    if {"date", "date-time"} <= set(formats):
+        if _DATE_SHAPE.match(value):
+            return [f for f in formats if f != "date-time"]
+        if "T" in value or ":" in value:
+            return [f for f in formats if f != "date"]
+    return formats
+
+
+def listing(names: list[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def unknown_fields_message(names: list[str], assigned: frozenset[str]) -> str:
+    """The message for fields the schema does not define, ``id``/``provenance`` explained."""
+    names = sorted(names)
+    built = [n for n in names if n in assigned]
+    other = [n for n in names if n not in assigned]
+    head = f"unknown field{'s' if len(names) > 1 else ''} {listing(names)}"
+    if not built:
+        return f"{head}: the schema does not define {_it(other)}"
+    verb = "is" if len(built) == 1 else "are"
+    if not other:
+        subject = "it" if len(built) == 1 else "they"
+        return f"{head}: {subject} {verb} assigned by the build, so remove {_it(built)}"
+    return (
+        f"{head}: the schema does not define {listing(other)}, and {listing(built)} {verb} "
+        f"assigned by the build, so remove {_it(built)}"
+    )
+
+
+def _it(names: list[str]) -> str:
+    return "it" if len(names) == 1 else "them"
 
 
 def _pointer(parts: list[str | int]) -> str:
@@ -40,8 +110,13 @@ def describe(
     instance: Any,
     detail: dict[str, Any],
     descriptions: dict[str, str],
+    assigned: frozenset[str] = frozenset(),
 ) -> tuple[str, str]:
-    """``(pointer, message)`` for one failed keyword at ``path`` with the offending ``instance``."""
+    """``(pointer, message)`` for one failed keyword at ``path`` with the offending ``instance``.
+
+    Args:
+        assigned: fields the build assigns, which a record of this schema must not carry.
+    """
     field = str(path[-1]) if path else "record"
     if len(path) > 1 and isinstance(path[-1], int):
         field = f"{path[-2]}[{path[-1]}]"
@@ -52,11 +127,7 @@ def describe(
     if keyword in ("additionalProperties", "unevaluatedProperties"):
         names = detail.get("unexpected") or []
         where = _pointer([*path, names[0]]) if len(names) == 1 else _pointer(path)
-        return (
-            where,
-            f"unknown field{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))}: "
-            "the schema does not define it",
-        )
+        return where, unknown_fields_message(list(names), assigned if not path else frozenset())
     if keyword == "type":
         expected = detail.get("types") or detail.get("expected")
         got = _json_type(instance)
@@ -66,7 +137,7 @@ def describe(
             got += f" {'true' if instance else 'false'}"
         return _pointer(path), f"{field} must be {expected}, got {got}"
     if keyword == "format":
-        return _pointer(path), f"{_show(instance)} is not a valid {detail.get('format')}"
+        return _pointer(path), f"{_show(instance)} is not a valid {format_name(detail['format'])}"
     if keyword == "pattern":
         extra = f" ({hint})" if hint else ""
         return _pointer(path), f"{_show(instance)} does not match the pattern for {field}{extra}"
@@ -77,6 +148,10 @@ def describe(
         return _pointer(
             path
         ), f"{field} must not be empty" if instance == "" else f"{field} is too short"
+    formats = detail.get("formats")
+    if keyword in ("anyOf", "oneOf") and formats and isinstance(instance, str):
+        named = " or ".join(format_name(f) for f in _likely_formats(instance, formats))
+        return _pointer(path), f"{_show(instance)} is not a valid {named}"
     if keyword in ("anyOf", "oneOf"):
         extra = f": {hint}" if hint else ""
         return _pointer(path), f"{_show(instance)} is not an allowed value for {field}{extra}"
@@ -104,7 +179,13 @@ def descriptions_of(schema_name: str) -> dict[str, str]:
 
 
 def fast_issues(
-    validator: Any, value: Any, *, file: str, line: int, descriptions: dict[str, str]
+    validator: Any,
+    value: Any,
+    *,
+    file: str,
+    line: int,
+    descriptions: dict[str, str],
+    assigned: frozenset[str] = frozenset(),
 ) -> list[Issue]:
     """Every error ``jsonschema-rs`` finds in ``value``, as issues."""
     issues = []
@@ -119,15 +200,28 @@ def fast_issues(
             detail["options"] = detail.get("options")
         if keyword == "format":
             detail["format"] = detail.get("format")
+        if keyword in ("anyOf", "oneOf"):
+            detail["formats"] = [
+                sub.kind.as_dict()["format"]
+                for branch in detail.get("context") or []
+                for sub in branch
+                if sub.kind.name == "format"
+            ]
         pointer, message = describe(
-            keyword, list(error.instance_path), error.instance, detail, descriptions
+            keyword, list(error.instance_path), error.instance, detail, descriptions, assigned
         )
         issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
     return issues
 
 
 def reference_issues(
-    validator: Any, value: Any, *, file: str, line: int, descriptions: dict[str, str]
+    validator: Any,
+    value: Any,
+    *,
+    file: str,
+    line: int,
+    descriptions: dict[str, str],
+    assigned: frozenset[str] = frozenset(),
 ) -> list[Issue]:
     """Every error the reference ``jsonschema`` validator finds in ``value``, as issues."""
     issues = []
@@ -164,8 +258,12 @@ def reference_issues(
             detail["format"] = error.validator_value
         elif keyword == "minimum":
             detail["limit"] = error.validator_value
+        elif keyword in ("anyOf", "oneOf"):
+            detail["formats"] = [
+                str(sub.validator_value) for sub in error.context or [] if sub.validator == "format"
+            ]
         pointer, message = describe(
-            keyword, list(error.absolute_path), error.instance, detail, descriptions
+            keyword, list(error.absolute_path), error.instance, detail, descriptions, assigned
         )
         issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
     return issues

@@ -13,14 +13,20 @@ the merged ids, so the report is the same for any number of workers.
 from __future__ import annotations
 
 import dataclasses
+import shutil
+import sys
+import tempfile
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from toolkit.ids import record_id, released_ids
+from toolkit.errors import UsageError
+from toolkit.escape import one_line
+from toolkit.extras import require
+from toolkit.ids import record_id, released_sources
 from toolkit.issues import Issue, ValidationReport
 from toolkit.parallel import (
     MIN_PARALLEL_BYTES,
@@ -29,8 +35,9 @@ from toolkit.parallel import (
     range_size,
     split_ranges,
 )
+from toolkit.progress import Progress
 from toolkit.raw import MANIFEST_NAME, check_entry, unlisted_files
-from toolkit.readers import reader_for
+from toolkit.readers import SUFFIXES, format_of, reader_for
 from toolkit.readers.base import DEFAULT_MAX_LINE_BYTES
 from toolkit.readers.chunked import ChunkedJsonlReader
 from toolkit.readers.jsonl import JsonlReader
@@ -39,18 +46,31 @@ from toolkit.validate.duplicates import KeyColumns, duplicate_issues, released_t
 from toolkit.validate.messages import descriptions_of
 from toolkit.validate.record import RecordSchema, validate_record
 
-INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson")
+#: The name ``-`` stands for standard input, read as JSONL unless ``stdin_name`` says otherwise.
+STDIN = "-"
+#: The default release whose ids count as taken, used only when it holds a release.
+DEFAULT_DIST = Path("dist")
 #: Schemas whose records carry a content id, checked for duplicates.
 _ID_SCHEMAS = ("submission", "article")
 
 
+def supported_inputs() -> str:
+    """The inputs ``validate_paths`` reads, in words (for the usage error)."""
+    suffixes = ", ".join(sorted(SUFFIXES))
+    return f"{suffixes} files, {MANIFEST_NAME} manifests, folders of them, and - (standard input)"
+
+
 def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, Issue | None]]:
-    """Input files in a stable order: directories become their ``.jsonl``/``.json`` files."""
+    """Input files in a stable order: directories become their JSONL/JSON/Parquet files.
+
+    Raises:
+        UsageError: a file is of a kind no reader takes (``.csv``, ``.yaml``, ...).
+    """
     for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and p.is_file()
-            )
+        if str(path) == STDIN:
+            yield path, None
+        elif path.is_dir():
+            found = sorted(p for p in path.rglob("*") if format_of(p) and p.is_file())
             if not found:
                 yield (
                     path,
@@ -59,11 +79,16 @@ def expand_paths(paths: Iterable[Path]) -> Iterator[tuple[Path, Issue | None]]:
                         1,
                         "",
                         "file.no-inputs",
-                        f"directory holds no {', '.join(INPUT_SUFFIXES)} files",
+                        f"directory holds no {', '.join(sorted(SUFFIXES))} files",
                     ),
                 )
             for item in found:
                 yield item, None
+        elif format_of(path) is None:
+            raise UsageError(
+                f"{one_line(str(path))}: cannot validate {one_line(path.suffix) or 'a file'} "
+                f"without a known suffix; supported: {supported_inputs()}"
+            )
         elif not path.exists():
             yield path, Issue(str(path), 1, "", "file.not-found", "no such file or directory")
         elif not path.is_file():
@@ -99,6 +124,7 @@ class _Part:
     path: Path
     display: str
     schema: str
+    fmt: str = "jsonl"
     start: int = 0
     end: int | None = None
 
@@ -157,7 +183,7 @@ def _check_part(part: _Part) -> _PartResult:
     if part.start or part.end is not None:
         reader: Any = lines_reader(part.path, start=part.start, end=part.end, **options)
     else:
-        reader = reader_for(part.path, **options)
+        reader = reader_for(part.path, fmt=part.fmt, **options)
         if type(reader) is JsonlReader and not settings.exact:
             reader = ChunkedJsonlReader(part.path, **options)
     keys = None if settings.exact else KeyColumns()
@@ -214,6 +240,8 @@ class _FileState:
     record_lines: list[int] = field(default_factory=list)
     lines_before: int = 0
     is_file: bool = True
+    #: The file as it is named in the release's provenance (relative to raw/), when known.
+    path: Path | None = None
 
 
 def _shift(issues: list[Issue], by: int) -> list[Issue]:
@@ -228,17 +256,23 @@ def _plan(
     workers: int,
     report: ValidationReport,
     states: list[_FileState],
+    stdin: tuple[Path, str] | None = None,
 ) -> list[_Part]:
-    entries: list[tuple[Path, str]] = []
+    entries: list[tuple[Path, str, str]] = []
     for path, problem in expand_paths(paths):
         if problem is not None:
             state = _FileState(problem.file, [problem], is_file=False)
             states.append(state)
             continue
-        entries.append((path, _schema_for(path, choice)))
-        states.append(_FileState(str(path)))
+        if str(path) == STDIN and stdin is not None:
+            path, display = stdin
+            named = Path(display)
+        else:
+            display, named = str(path), path
+        entries.append((path, _schema_for(named, choice), format_of(named) or "jsonl"))
+        states.append(_FileState(display, path=named))
         report.files += 1
-    total = sum(p.stat().st_size for p, _ in entries)
+    total = sum(p.stat().st_size for p, _, _ in entries)
     parallel = workers > 1 and total >= MIN_PARALLEL_BYTES
     parts: list[_Part] = []
     index = 0
@@ -246,23 +280,30 @@ def _plan(
         if not state.is_file:
             index += 1
             continue
-        path, name = entries.pop(0)
+        path, name, fmt = entries.pop(0)
         size = path.stat().st_size
         ranged = (
-            parallel
-            and name != "source"
-            and path.suffix.lower() != ".json"
-            and size > range_size(size, workers)
+            parallel and name != "source" and fmt == "jsonl" and size > range_size(size, workers)
         )
         if ranged:
             parts += [
-                _Part(index, path, state.display, name, a, b)
+                _Part(index, path, state.display, name, fmt, a, b)
                 for a, b in split_ranges(path, range_size(size, workers))
             ]
         else:
-            parts.append(_Part(index, path, state.display, name))
+            parts.append(_Part(index, path, state.display, name, fmt))
         index += 1
     return parts
+
+
+def _release_name(path: Path | None, raw: Path) -> str | None:
+    """``path`` as the release's provenance names it (relative to ``raw``), or None."""
+    if path is None:
+        return None
+    try:
+        return path.resolve().relative_to(raw.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def _duplicate_issues(
@@ -270,69 +311,65 @@ def _duplicate_issues(
     ids: list[array[int]],
     lines: list[array[int]],
     files: list[int],
-    existing: set[str],
+    released: dict[str, frozenset[str]],
+    raw: Path,
 ) -> dict[int, list[Issue]]:
-    """``record.exists`` and ``record.duplicate`` issues by file index, found on the merged
-    ids with numpy so that a million records cost a few tens of MB, not a dict of strings."""
-    import numpy as np
+    """``record.exists`` and ``record.duplicate`` issues by file index, found on the merged ids.
 
+    A record already released *from the same raw file* (by ``provenance.source_file``) is not
+    taken: re-validating a submission after the build that released it is valid (issue 15). The
+    ids stay 64-bit integers in arrays and one sorted index, so a million records cost a few
+    tens of MB, without numpy (the base install has none).
+    """
     out: dict[int, list[Issue]] = {}
-    if not ids:
+    all_ids: array[int] = array("Q")
+    all_lines: array[int] = array("q")
+    all_files: array[int] = array("l")
+    for chunk, chunk_lines, file in zip(ids, lines, files, strict=True):
+        all_ids += chunk
+        all_lines += chunk_lines
+        all_files += array("l", [file]) * len(chunk)
+    if not all_ids:
         return out
-    all_ids = np.concatenate([np.frombuffer(a, dtype=np.uint64) for a in ids])
-    if not len(all_ids):
-        return out
-    all_lines = np.concatenate([np.frombuffer(a, dtype=np.int64) for a in lines])
-    all_files = np.concatenate(
-        [np.full(len(a), f, dtype=np.int32) for a, f in zip(ids, files, strict=True)]
-    )
-    exists = np.zeros(len(all_ids), dtype=bool)
-    if existing:
-        known = np.array(
-            [
-                int(i, 16)
-                for i in existing
-                if len(i) == 16 and all(c in "0123456789abcdef" for c in i)
-            ],
-            dtype=np.uint64,
-        )
-        exists = np.isin(all_ids, known)
-    candidates = np.flatnonzero(~exists)
-    order = candidates[np.argsort(all_ids[candidates], kind="stable")]
-    sorted_ids = all_ids[order]
-    repeat = np.zeros(len(order), dtype=bool)
-    repeat[1:] = sorted_ids[1:] == sorted_ids[:-1]
-    group_start = np.maximum.accumulate(np.where(~repeat, np.arange(len(order)), 0))
-    first_of = order[group_start]
+    names = {f: _release_name(states[f].path, raw) for f in set(files)} if released else {}
+    exists = bytearray(len(all_ids))
+    if released:
+        for position, value in enumerate(all_ids):
+            sources = released.get(f"{value:016x}")
+            if sources is not None and names[all_files[position]] not in sources:
+                exists[position] = 1
     found: list[tuple[int, int, Issue]] = []
 
     def record_issue(position: int, rule: str, message: str) -> None:
-        file = int(all_files[position])
-        issue = Issue(states[file].display, int(all_lines[position]), "", rule, message)
+        file = all_files[position]
+        issue = Issue(states[file].display, all_lines[position], "", rule, message)
         found.append((file, position, issue))
 
-    for position in np.flatnonzero(exists).tolist():
-        rid = f"{int(all_ids[position]):016x}"
+    for position in (p for p, flag in enumerate(exists) if flag):
         record_issue(
             position,
             "record.exists",
-            f"a record with the same title and body (id {rid}) is already released",
+            f"a record with the same title and body (id {all_ids[position]:016x}) is already "
+            "released from another file",
         )
-    for k in np.flatnonzero(repeat).tolist():
-        position, first = int(order[k]), int(first_of[k])
-        file, first_file = int(all_files[position]), int(all_files[first])
-        first_line = int(all_lines[first])
-        where = (
-            f"line {first_line}"
-            if states[first_file].display == states[file].display
-            else f"{states[first_file].display}:{first_line}"
-        )
-        rid = f"{int(all_ids[position]):016x}"
-        record_issue(
-            position,
-            "record.duplicate",
-            f"same title and body as {where} (id {rid}); remove one of them",
-        )
+    order = sorted((p for p, flag in enumerate(exists) if not flag), key=all_ids.__getitem__)
+    first = -1
+    for k, position in enumerate(order):
+        if k and all_ids[position] == all_ids[order[k - 1]]:
+            file, first_file = all_files[position], all_files[first]
+            first_line = all_lines[first]
+            where = (
+                f"line {first_line}"
+                if states[first_file].display == states[file].display
+                else f"{states[first_file].display}:{first_line}"
+            )
+            record_issue(
+                position,
+                "record.duplicate",
+                f"same title and body as {where} (id {all_ids[position]:016x}); remove one of them",
+            )
+        else:
+            first = position
     for file, _, issue in sorted(found, key=lambda item: item[1]):
         out.setdefault(file, []).append(issue)
     return out
@@ -351,30 +388,93 @@ def validate_paths(
     *,
     schema: str = "auto",
     max_errors: int | None = None,
-    dist: Path | None = None,
+    dist: Path | None = DEFAULT_DIST,
     strict: bool = False,
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     schema_dir: Path | None = None,
     workers: int | None = None,
     exact: bool = False,
+    stdin: BinaryIO | None = None,
+    stdin_name: str = "<stdin>",
+    progress: Progress | None = None,
 ) -> ValidationReport:
-    """Validate JSONL/JSON submission files and ``sources.jsonl`` manifests.
+    """Validate JSONL/JSON/Parquet submission files and ``sources.jsonl`` manifests.
 
     The report is identical whatever ``workers`` is: issues come in input order (file by file,
-    line by line), with exact line numbers.
+    line by line, Parquet row by row), with exact line numbers. ``dtk validate`` calls this with
+    the same defaults, so the API and the command agree on the same files.
 
     Args:
         schema: ``auto`` (manifests by file name, everything else as submissions), a built-in
             schema name (``submission``, ``article``, ``source``) or the path of a schema file.
         max_errors: report only the first this many errors; when there were more, the report is
             marked ``truncated`` and its counts cover the input up to the last reported error.
-        dist: a release whose ids count as already taken (``record.exists``).
+        paths: files or folders; ``-`` reads standard input (``stdin``, or ``sys.stdin``).
+        dist: a release whose ids count as already taken (``record.exists``); ``dist/`` by
+            default, ignored when it holds no release, None to skip the check. A record
+            released from the very file being validated (its ``provenance.source_file``, relative
+            to the ``raw/`` beside ``dist``) is not taken.
         strict: count warnings (BOM, CRLF, blank lines, unlisted raw files) as errors.
         workers: processes to use (default: one per core); small inputs stay in-process.
         exact: take the reference path: every line through the exact reader and every
             record's full content id. The report is the same (differential tests prove it),
             only slower; for tests and debugging.
+        stdin_name: the name standard input gets in the report; its suffix picks the reader
+            (``.json``, ``.parquet``; JSONL otherwise) and, under ``raw/``, the release's name.
+        progress: where to report the ``validate`` stage (default: nowhere).
+
+    Raises:
+        UsageError: an input is of a kind no reader takes (the message lists the supported ones),
+            or an unknown schema name.
+        MissingExtraError: a Parquet input without pyarrow installed.
     """
+    inputs = [Path(p) for p in paths]
+    if any(str(p) == STDIN for p in inputs):
+        with tempfile.TemporaryDirectory(prefix="dtk-stdin-") as folder:
+            spooled = Path(folder) / ("stdin" + Path(stdin_name).suffix)
+            with spooled.open("wb") as handle:
+                shutil.copyfileobj(stdin or sys.stdin.buffer, handle)
+            return _validate(
+                inputs,
+                schema,
+                max_errors,
+                dist,
+                strict,
+                max_line_bytes,
+                schema_dir,
+                workers,
+                (spooled, stdin_name),
+                progress,
+                exact,
+            )
+    return _validate(
+        inputs,
+        schema,
+        max_errors,
+        dist,
+        strict,
+        max_line_bytes,
+        schema_dir,
+        workers,
+        None,
+        progress,
+        exact,
+    )
+
+
+def _validate(
+    paths: list[Path],
+    schema: str,
+    max_errors: int | None,
+    dist: Path | None,
+    strict: bool,
+    max_line_bytes: int,
+    schema_dir: Path | None,
+    workers: int | None,
+    stdin: tuple[Path, str] | None,
+    progress: Progress | None,
+    exact: bool,
+) -> ValidationReport:
     extra = [Path(schema)] if schema.endswith(".json") else []
     schemas: SchemaSet = (
         load_schema_set(schema_dir, extra) if extra or schema_dir else default_schemas()
@@ -385,7 +485,9 @@ def validate_paths(
     workers = default_workers() if workers is None else max(1, workers)
     report = ValidationReport(strict=strict)
     states: list[_FileState] = []
-    parts = _plan((Path(p) for p in paths), choice, workers, report, states)
+    parts = _plan(paths, choice, workers, report, states, stdin)
+    if any(part.fmt == "parquet" for part in parts):
+        require("pyarrow.parquet", "parquet")
     names = {part.schema for part in parts}
     settings = _Settings(
         schema_dir,
@@ -403,46 +505,52 @@ def validate_paths(
     columns: list[tuple[int, KeyColumns]] = []
     errors_so_far = sum(1 for s in states for i in s.issues if _is_error(i, strict))
     stopped = max_errors is not None and errors_so_far > max_errors
+    records_so_far = 0
     if not stopped:
-        results = ordered_map(
-            _check_part,
-            parts,
-            workers=min(workers, len(parts)),
-            initializer=_init_worker,
-            initargs=(settings,),
-        )
-        for part, result in zip(parts, results, strict=False):
-            state = states[part.file_index]
-            base = state.lines_before
-            issues = _shift(result.issues, base)
-            if base and any(i.rule == "format.crlf" for i in state.issues):
-                issues = [i for i in issues if i.rule != "format.crlf"]  # once per file
-            state.issues += issues
-            state.records += result.records
-            if result.record_lines is not None:
-                state.record_lines += [line + base for line in result.record_lines]
-            state.lines_before += result.newlines
-            if len(result.ids):
-                if base:
-                    result.id_lines = array("q", (line + base for line in result.id_lines))
-                ids.append(result.ids)
-                id_lines.append(result.id_lines)
-                id_files.append(part.file_index)
-            if result.keys is not None and len(result.keys.keys):
-                columns.append((part.file_index, result.keys.shifted(base)))
-            errors_so_far += sum(1 for i in result.issues if _is_error(i, strict))
-            if max_errors is not None and errors_so_far > max_errors:
-                break  # the cut lies in what is merged already: later parts cannot matter
-    existing = released_ids(dist) if dist is not None and (ids or columns) else set()
+        with (progress or Progress()).stage("validate", total=len(parts), unit="parts") as step:
+            results = ordered_map(
+                _check_part,
+                parts,
+                workers=min(workers, len(parts)),
+                initializer=_init_worker,
+                initargs=(settings,),
+            )
+            for part, result in zip(parts, results, strict=False):
+                state = states[part.file_index]
+                base = state.lines_before
+                issues = _shift(result.issues, base)
+                if base and any(i.rule == "format.crlf" for i in state.issues):
+                    issues = [i for i in issues if i.rule != "format.crlf"]  # once per file
+                state.issues += issues
+                state.records += result.records
+                if result.record_lines is not None:
+                    state.record_lines += [line + base for line in result.record_lines]
+                state.lines_before += result.newlines
+                if len(result.ids):
+                    if base:
+                        result.id_lines = array("q", (line + base for line in result.id_lines))
+                    ids.append(result.ids)
+                    id_lines.append(result.id_lines)
+                    id_files.append(part.file_index)
+                if result.keys is not None and len(result.keys.keys):
+                    columns.append((part.file_index, result.keys.shifted(base)))
+                errors_so_far += sum(1 for i in result.issues if _is_error(i, strict))
+                records_so_far += result.records
+                step.advance(1, f"{records_so_far:,} records, {errors_so_far:,} errors")
+                if max_errors is not None and errors_so_far > max_errors:
+                    break  # the cut lies in what is merged already: later parts cannot matter
+    released = released_sources(dist) if dist is not None and (ids or columns) else {}
+    raw = (dist or DEFAULT_DIST).resolve().parent / "raw"
     if exact:
-        duplicates = _duplicate_issues(states, ids, id_lines, id_files, existing)
+        duplicates = _duplicate_issues(states, ids, id_lines, id_files, released, raw)
     else:
         displays = [state.display for state in states]
         files = [Path(state.display) for state in states]
         for part in parts:
             files[part.file_index] = part.path
-        released_keys = released_title_keys(dist) if existing and dist is not None else None
-        duplicates = duplicate_issues(displays, files, columns, existing, released_keys)
+        release_names = [_release_name(state.path, raw) for state in states]
+        released_keys = released_title_keys(dist) if released and dist is not None else None
+        duplicates = duplicate_issues(displays, files, columns, released, released_keys, release_names)
     _finish(report, states, duplicates, max_errors, strict)
     return report
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from toolkit.issues import Issue
 from toolkit.schema import SchemaSet, default_schemas, fast_validator
-from toolkit.validate.messages import descriptions_of, fast_issues
+from toolkit.validate.messages import ASSIGNED_BY_BUILD, descriptions_of, fast_issues
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,8 @@ class RecordSchema:
     name: str
     validator: Any
     descriptions: dict[str, str]
+    #: Fields the build assigns, which a record of this schema must not carry.
+    assigned: frozenset[str] = frozenset()
 
     @classmethod
     def load(
@@ -36,7 +38,12 @@ class RecordSchema:
         """The schema ``name`` of ``schemas`` (default: the built-in set), compiled."""
         schemas = schemas or default_schemas()
         validator = fast_validator(schemas.resolve_name(name), schemas)
-        return cls(name, validator, descriptions_of(name) if descriptions is None else descriptions)
+        return cls(
+            name,
+            validator,
+            descriptions_of(name) if descriptions is None else descriptions,
+            ASSIGNED_BY_BUILD.get(name, frozenset()),
+        )
 
 
 def validate_record(value: Any, schema: RecordSchema, *, file: str, line: int) -> list[Issue]:
@@ -47,5 +54,10 @@ def validate_record(value: Any, schema: RecordSchema, *, file: str, line: int) -
     if schema.validator.is_valid(value):
         return []
     return fast_issues(
-        schema.validator, value, file=file, line=line, descriptions=schema.descriptions
+        schema.validator,
+        value,
+        file=file,
+        line=line,
+        descriptions=schema.descriptions,
+        assigned=schema.assigned,
     )
