@@ -234,8 +234,8 @@ def build(
         dtk build --raw captures/ --out release/ --config dataset.toml
         dtk build --engine ray --ray-address auto
     """
-    from toolkit.config import load_config
     from toolkit.build.release import build_release
+    from toolkit.config import load_config
 
     config = load_config(raw_dir.resolve().parent, config_path)
     show = not quiet and sys.stderr.isatty()

@@ -45,4 +45,4 @@ class BuildLockedError(ReleaseError):
 
 
 class VersionBumpError(ReleaseError):
-    """The release changes more than its dataset version bump allows (see toolkit.release.versioning)."""
+    """The release changes more than its dataset version bump allows (see release.versioning)."""

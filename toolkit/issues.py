@@ -44,7 +44,14 @@ RULES: dict[str, str] = {
     "manifest.duplicate-path": "The manifest lists the same file twice.",
     "manifest.unlisted-file": "A file in raw/ has no manifest entry (warning).",
     "extract.no-article": "The page yields no article text.",
-    "extract.unreadable": "The raw file cannot be decoded or parsed by its extractor.",
+    "extract.unreadable": (
+        "The raw file cannot be read safely (not a regular file, outside raw/, replaced after "
+        "the manifest check) or decoded or parsed by its extractor."
+    ),
+    "extract.changed": (
+        "The bytes read from a raw file are not the ones the manifest's SHA-256 lists (it changed "
+        "after the check); nothing is extracted from it."
+    ),
     "extract.skipped-record": "A WARC record is not an HTML response and was skipped (warning).",
     "extract.unknown-profile": (
         "The manifest names a profile not in toolkit/profiles/; the generic path is used (warning)."

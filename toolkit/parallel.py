@@ -45,28 +45,38 @@ def range_size(file_bytes: int, workers: int) -> int:
     return max(MIN_RANGE_BYTES, min(MAX_RANGE_BYTES, file_bytes // (4 * workers) + 1))
 
 
-def split_ranges(path: Path, size: int) -> list[tuple[int, int]]:
-    """``[start, end)`` byte ranges of ``path`` of about ``size`` bytes, each starting at the
-    beginning of a line (just after a newline), together covering the whole file."""
-    total = path.stat().st_size
+def split_ranges(path: Path | int, size: int) -> list[tuple[int, int]]:
+    """``[start, end)`` byte ranges of ``path`` (or of the open descriptor ``path``) of about
+    ``size`` bytes, each starting at the beginning of a line (just after a newline), together
+    covering the whole file."""
+    if isinstance(path, int):
+        return _split_fd(path, size)
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        return _split_fd(fd, size)
+    finally:
+        os.close(fd)
+
+
+def _split_fd(fd: int, size: int) -> list[tuple[int, int]]:
+    total = os.fstat(fd).st_size
     bounds = [0]
-    with path.open("rb") as handle:
-        while bounds[-1] + size < total:
-            position = bounds[-1] + size
-            handle.seek(position - 1)
-            while True:
-                block = handle.read(_SCAN)
-                if not block:
-                    position = total
-                    break
-                found = block.find(b"\n")
-                if found != -1:
-                    position += found
-                    break
-                position += len(block)
-            if position >= total:
+    while bounds[-1] + size < total:
+        position = bounds[-1] + size
+        scan = position - 1
+        while True:
+            block = os.pread(fd, _SCAN, scan)
+            if not block:
+                position = total
                 break
-            bounds.append(position)
+            found = block.find(b"\n")
+            if found != -1:
+                position = scan + found + 1
+                break
+            scan += len(block)
+        if position >= total:
+            break
+        bounds.append(position)
     bounds.append(total)
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a] or [(0, total)]
 

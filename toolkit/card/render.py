@@ -23,10 +23,10 @@ from typing import Any
 import orjson
 import yaml
 
-from toolkit.files import atomic_write_bytes
+from toolkit.card.hub import metadata_problems, size_category
 from toolkit.errors import ReleaseError, UsageError
 from toolkit.features import FieldSpec, field_specs, hf_features
-from toolkit.card.hub import metadata_problems, size_category
+from toolkit.files import atomic_write_bytes
 from toolkit.release.stats import ReleaseStats, release_stats
 
 PROSE_PATH = Path("card") / "prose.md"
@@ -130,7 +130,9 @@ def load_template(root: Path) -> CardTemplate:
     if path.is_file():
         text, origin = path.read_text(encoding="utf-8"), PROSE_PATH.as_posix()
     else:
-        text = files("toolkit.card").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
+        text = (
+            files("toolkit.card").joinpath("templates/dataset_card.md").read_text(encoding="utf-8")
+        )
         origin = "toolkit/templates/dataset_card.md"
     metadata: dict[str, Any] = {}
     match = _FRONT_MATTER.match(text)

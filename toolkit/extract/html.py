@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.extract import boilerplate as bp
@@ -16,13 +15,14 @@ from toolkit.extract.base import (
     Candidate,
     Extractor,
     Item,
+    RawInput,
     build_record,
     page_issue,
     read_page_bytes,
 )
+from toolkit.extract.provenance import Span
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
-from toolkit.extract.provenance import Span
 
 if TYPE_CHECKING:
     from toolkit.raw import SourceEntry
@@ -100,7 +100,7 @@ class HtmlExtractor(Extractor):
     name = "html"
     version = "1.0.0"
 
-    def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
+    def extract(self, path: RawInput, entry: SourceEntry) -> Iterator[Item]:
         data = read_page_bytes(path, entry)
         if isinstance(data, Issue):
             yield data

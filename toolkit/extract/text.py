@@ -18,7 +18,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.extract import boilerplate as bp
@@ -27,15 +26,16 @@ from toolkit.extract.base import (
     Extractor,
     Item,
     Kind,
+    RawInput,
     build_record,
     page_issue,
     read_page_bytes,
 )
 from toolkit.extract.captions import has_credit, split_credit
 from toolkit.extract.profile import GENERIC, Profile, load_profile
+from toolkit.extract.provenance import Span
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
-from toolkit.extract.provenance import Span
 
 if TYPE_CHECKING:
     from toolkit.extract.context import ExtractContext
@@ -517,7 +517,7 @@ class TextExtractor(Extractor):
     name = "text"
     version = "1.1.0"
 
-    def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
+    def extract(self, path: RawInput, entry: SourceEntry) -> Iterator[Item]:
         profile = GENERIC
         if entry.profile:
             found = load_profile(entry.profile)

@@ -15,8 +15,8 @@ import orjson
 import pyarrow.parquet as pq
 
 from toolkit.features import hf_features
-from toolkit.issues import Issue, ValidationReport
 from toolkit.files import sha256_file
+from toolkit.issues import Issue, ValidationReport
 from toolkit.schema import default_schemas, fast_validator
 from toolkit.validate.messages import descriptions_of, fast_issues
 

@@ -22,7 +22,6 @@ from typing import Any
 
 from toolkit.ids import record_id, released_ids
 from toolkit.issues import Issue, ValidationReport
-from toolkit.raw import MANIFEST_NAME, check_entry, unlisted_files
 from toolkit.parallel import (
     MIN_PARALLEL_BYTES,
     default_workers,
@@ -30,6 +29,7 @@ from toolkit.parallel import (
     range_size,
     split_ranges,
 )
+from toolkit.raw import MANIFEST_NAME, check_entry, unlisted_files
 from toolkit.readers import reader_for
 from toolkit.readers.base import DEFAULT_MAX_LINE_BYTES
 from toolkit.readers.jsonl import JsonlReader
@@ -145,7 +145,7 @@ def _check_part(part: _Part) -> _PartResult:
     seen_paths: dict[str, int] = {}
     listed: set[str] = set()
     errors = 0
-    options = {"display": display, "max_line_bytes": settings.max_line_bytes}
+    options: dict[str, Any] = {"display": display, "max_line_bytes": settings.max_line_bytes}
     if part.start or part.end is not None:
         reader: Any = JsonlReader(part.path, start=part.start, end=part.end, **options)
     else:
