@@ -33,6 +33,14 @@ RULES: dict[str, str] = {
     "json.duplicate-key": "An object has the same key twice; JSON parsers would silently keep one.",
     "json.not-object": "A record must be a JSON object.",
     "json.too-deep": "The value nests deeper than the parser's limit.",
+    "json.integer-too-large": (
+        "An integer too large for any number type (beyond a 64-bit float, including past "
+        "CPython's 4,300-digit limit); write it as a string."
+    ),
+    "json.number-overflow": "A number such as 1e999 overflows to infinity; write it as a string.",
+    "json.lone-surrogate": (
+        "A string holds a \\uD800-\\uDFFF escape without its other half: not a character."
+    ),
     "record.too-long": "A line is longer than the configured byte limit; it is skipped.",
     "record.duplicate": "Two records in the input have the same content id (same title and body).",
     "record.exists": "A record with this content id is already in the current release in dist/.",
