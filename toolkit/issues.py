@@ -41,6 +41,9 @@ RULES: dict[str, str] = {
     "json.lone-surrogate": (
         "A string holds a \\uD800-\\uDFFF escape without its other half: not a character."
     ),
+    "record.more-errors": (
+        "A record has more errors than are listed (the first 50); the message counts the rest."
+    ),
     "record.too-long": "A line is longer than the configured byte limit; it is skipped.",
     "record.duplicate": "Two records in the input have the same content id (same title and body).",
     "record.exists": "A record with this content id is already in the current release in dist/.",

@@ -59,9 +59,7 @@ def test_a_json_array_file_reports_the_element_line(name, submission, run_dtk, t
 
 
 @pytest.mark.parametrize("name", sorted(ATTACKS))
-def test_extract_and_build_reject_the_line_and_release_the_rest(
-    name, submission, project, run_dtk
-):
+def test_extract_and_build_reject_the_line_and_release_the_rest(name, submission, project, run_dtk):
     value, rule = ATTACKS[name]
     path = project.add_file("subs.jsonl", lines_with(value, submission))
     result = run_dtk("extract", str(path))

@@ -7,9 +7,13 @@ Messages name the field, the value and what was expected, using the schema's own
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from toolkit.issues import Issue
+
+#: Unknown field names listed in one message; the rest are counted.
+MAX_NAMES_LISTED = 20
 
 
 def _pointer(parts: list[str | int]) -> str:
@@ -52,10 +56,12 @@ def describe(
     if keyword in ("additionalProperties", "unevaluatedProperties"):
         names = detail.get("unexpected") or []
         where = _pointer([*path, names[0]]) if len(names) == 1 else _pointer(path)
+        listed = ", ".join(repr(n) for n in names[:MAX_NAMES_LISTED])
+        if len(names) > MAX_NAMES_LISTED:
+            listed += f" and {len(names) - MAX_NAMES_LISTED:,} more"
         return (
             where,
-            f"unknown field{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))}: "
-            "the schema does not define it",
+            f"unknown field{'s' if len(names) > 1 else ''} {listed}: the schema does not define it",
         )
     if keyword == "type":
         expected = detail.get("types") or detail.get("expected")
@@ -103,12 +109,94 @@ def descriptions_of(schema_name: str) -> dict[str, str]:
     return out
 
 
+#: Errors kept per record; the rest are counted in one ``record.more-errors`` issue, so a record
+#: holding a million bad items costs as much as its own bytes, not a million issues (issue 12).
+MAX_ISSUES_PER_RECORD = 50
+#: Arrays longer than this are validated in slices of this many items, so the validator never
+#: holds more than a slice's errors at once.
+SLICE_ITEMS = 512
+
+
+def _clipped(
+    value: Any, path: tuple[str | int, ...], cut: list[tuple[tuple[str | int, ...], list[Any]]]
+) -> Any:
+    """``value`` with every array cut to ``SLICE_ITEMS`` items; the cut arrays go to ``cut``."""
+    if type(value) is dict:
+        return {k: _clipped(v, (*path, k), cut) for k, v in value.items()}
+    if type(value) is list:
+        if len(value) > SLICE_ITEMS:
+            cut.append((path, value))
+        return [_clipped(v, (*path, i), cut) for i, v in enumerate(value[:SLICE_ITEMS])]
+    return value
+
+
+def _put(root: Any, path: tuple[str | int, ...], item: Any) -> None:
+    for part in path[:-1]:
+        root = root[part]
+    root[path[-1]] = item
+
+
+def _errors(validator: Any, value: Any) -> Iterator[tuple[Any, tuple[str | int, ...]]]:
+    """Every schema error of ``value`` with its instance path, long arrays slice by slice."""
+    cut: list[tuple[tuple[str | int, ...], list[Any]]] = []
+    probe = _clipped(value, (), cut)
+    found = False
+    for error in validator.iter_errors(probe):
+        found = True
+        yield error, tuple(error.instance_path)
+    if not found and cut:
+        # Only the whole arrays break the schema (``maxItems`` past the slice, ``uniqueItems``
+        # across slices): ask about the record itself.
+        for error in validator.iter_errors(value):
+            yield error, tuple(error.instance_path)
+        return
+    for path, items in cut:
+        if not path:
+            continue  # a top-level array is never a record
+        head = probe
+        for part in path:
+            head = head[part]
+        for start in range(SLICE_ITEMS, len(items), SLICE_ITEMS):
+            _put(probe, path, [_clipped(v, (), []) for v in items[start : start + SLICE_ITEMS]])
+            for error in validator.iter_errors(probe):
+                where = tuple(error.instance_path)
+                # Errors about the rest of the record were reported with the first slice.
+                if len(where) > len(path) and where[: len(path)] == path:
+                    index = where[len(path)]
+                    assert isinstance(index, int)
+                    yield error, (*path, start + index, *where[len(path) + 1 :])
+        _put(probe, path, head)
+
+
+def more_errors_issue(file: str, line: int, shown: int, more: int) -> Issue:
+    """The issue that stands for the errors of one record past the first ``shown``."""
+    return Issue(
+        file,
+        line,
+        "",
+        "record.more-errors",
+        f"{more:,} more errors in this record are not listed (the first {shown} are); "
+        "fix those and validate again",
+    )
+
+
 def fast_issues(
-    validator: Any, value: Any, *, file: str, line: int, descriptions: dict[str, str]
+    validator: Any,
+    value: Any,
+    *,
+    file: str,
+    line: int,
+    descriptions: dict[str, str],
+    limit: int = MAX_ISSUES_PER_RECORD,
 ) -> list[Issue]:
-    """Every error ``jsonschema-rs`` finds in ``value``, as issues."""
-    issues = []
-    for error in validator.iter_errors(value):
+    """The first ``limit`` errors ``jsonschema-rs`` finds in ``value``, as issues, then one
+    ``record.more-errors`` issue counting the rest. Memory is bounded by the record's size."""
+    issues: list[Issue] = []
+    more = 0
+    for error, where in _errors(validator, value):
+        if len(issues) >= limit:
+            more += 1
+            continue
         kind = error.kind
         keyword = kind.name
         detail = dict(kind.as_dict())
@@ -119,19 +207,25 @@ def fast_issues(
             detail["options"] = detail.get("options")
         if keyword == "format":
             detail["format"] = detail.get("format")
-        pointer, message = describe(
-            keyword, list(error.instance_path), error.instance, detail, descriptions
-        )
+        pointer, message = describe(keyword, list(where), error.instance, detail, descriptions)
         issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
+    if more:
+        issues.append(more_errors_issue(file, line, limit, more))
     return issues
 
 
 def reference_issues(
     validator: Any, value: Any, *, file: str, line: int, descriptions: dict[str, str]
 ) -> list[Issue]:
-    """Every error the reference ``jsonschema`` validator finds in ``value``, as issues."""
-    issues = []
+    """The first ``MAX_ISSUES_PER_RECORD`` errors the reference ``jsonschema`` validator finds in
+    ``value``, as issues, then one ``record.more-errors`` issue counting the rest (its errors
+    come lazily, so the rest is counted without being kept)."""
+    issues: list[Issue] = []
+    more = 0
     for error in validator.iter_errors(value):
+        if len(issues) >= MAX_ISSUES_PER_RECORD:
+            more += 1
+            continue
         keyword = str(error.validator)
         detail: dict[str, Any] = {}
         if keyword == "required":
@@ -168,4 +262,6 @@ def reference_issues(
             keyword, list(error.absolute_path), error.instance, detail, descriptions
         )
         issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
+    if more:
+        issues.append(more_errors_issue(file, line, MAX_ISSUES_PER_RECORD, more))
     return issues
