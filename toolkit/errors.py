@@ -10,6 +10,7 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
     ├── WorkerError       a worker process died (killed, or out of memory)
     └── ReleaseError      a release cannot be built or does not check out
         ├── BuildLockedError   another build holds the release lock
+        ├── OutputError        the release cannot be written where asked (read-only folder)
         └── VersionBumpError   the dataset version is too small for what the release changes
 """
 
@@ -42,6 +43,10 @@ class ReleaseError(ToolkitError):
 
 class BuildLockedError(ReleaseError):
     """Another ``dtk build`` is writing the same release."""
+
+
+class OutputError(ReleaseError):
+    """The release cannot be written where it was asked to go (a read-only folder)."""
 
 
 class VersionBumpError(ReleaseError):

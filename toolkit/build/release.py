@@ -25,7 +25,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from toolkit._version import __version__
-from toolkit.build.publish import cleanup_stale, release_lock, staging_dir, swap_in
+from toolkit.build.publish import (
+    check_target,
+    cleanup_stale,
+    release_lock,
+    staging_dir,
+    swap_in,
+)
 from toolkit.files import atomic_write_bytes
 from toolkit.config import DatasetConfig, load_config
 from toolkit.build.dedup import NUM_PERM, find_duplicates
@@ -258,12 +264,16 @@ def build_release(
 
     Raises:
         BuildLockedError: another build holds the lock on ``out``.
+        UsageError: ``out`` is a symlink, not a folder, or a folder that is not a release.
+        OutputError: the folder beside ``out`` cannot be written (read-only); nothing changed.
         ReleaseError: the manifest is invalid or the counts do not reconcile.
     """
     raw_dir, out = Path(raw_dir), Path(out)
     config = config or load_config(raw_dir.resolve().parent)
     entries = load_manifest(raw_dir)
+    check_target(out)
     with release_lock(out):
+        check_target(out)  # again, now that no other build can change it
         cleanup_stale(out)
         stage = staging_dir(out)
         try:
