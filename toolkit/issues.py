@@ -52,7 +52,13 @@ RULES: dict[str, str] = {
     "manifest.unsafe-path": (
         "The path leaves raw/ (.., absolute, symlink out) or holds control characters."
     ),
-    "manifest.duplicate-path": "The manifest lists the same file twice.",
+    "manifest.duplicate-path": (
+        "The manifest lists the same file twice (under any spelling: ./a, a, a hard link or a "
+        "symlink inside raw/)."
+    ),
+    "manifest.unreadable-file": (
+        "The listed file cannot be opened (a name too long, permissions); only this entry fails."
+    ),
     "manifest.unlisted-file": "A file in raw/ has no manifest entry (warning).",
     "extract.no-article": "The page yields no article text.",
     "extract.unreadable": (

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import stat
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -215,49 +216,68 @@ def file_identity(raw_dir: Path, relative: str) -> tuple[int, int, int] | None:
         return None
 
 
+def normalize_raw_path(relative: str) -> str:
+    """One spelling of a path inside ``raw/``: ``./a.jsonl``, ``.//a.jsonl`` and ``a.jsonl`` are
+    all ``a.jsonl`` (``..`` is refused before this matters)."""
+    return posixpath.normpath(relative.replace("\\", "/"))
+
+
 def check_entry(
-    raw_dir: Path, record: dict[str, Any], *, file: str, line: int, seen: dict[str, int]
+    raw_dir: Path, record: dict[str, Any], *, file: str, line: int, seen: dict[Any, int]
 ) -> list[Issue]:
-    """On-disk checks of one schema-valid manifest entry."""
+    """On-disk checks of one schema-valid manifest entry. ``seen`` maps each file already listed
+    (by its normalised path and by its device and inode, so a hard link or a symlink inside
+    ``raw/`` is the same file) to its line. A problem with this entry's file (missing, a name
+    too long to open, unreadable) is an issue on this entry only."""
     relative = record["path"]
-    if relative in seen:
-        return [
-            Issue(
-                file,
-                line,
-                "/path",
-                "manifest.duplicate-path",
-                f"{relative!r} is already listed on line {seen[relative]}",
-            )
-        ]
-    seen[relative] = line
+
+    def issue(pointer: str, rule: str, message: str) -> list[Issue]:
+        return [Issue(file, line, pointer, rule, message)]
+
+    spelling = ("path", normalize_raw_path(relative))
+    if spelling in seen:
+        return issue(
+            "/path",
+            "manifest.duplicate-path",
+            f"{relative!r} names the same file as line {seen[spelling]}; list each file once",
+        )
+    seen[spelling] = line
     target = safe_raw_path(raw_dir, relative)
     if isinstance(target, str):
-        return [Issue(file, line, "/path", "manifest.unsafe-path", f"{relative!r}: {target}")]
-    if not target.is_file():
-        return [
-            Issue(
-                file,
-                line,
-                "/path",
-                "manifest.missing-file",
-                f"{relative!r} is not a file in {raw_dir}; add it or remove this entry",
-            )
-        ]
-    actual = _sha256_raw(raw_dir, relative)
-    if isinstance(actual, Issue):
-        return [replace(actual, file=file, line=line, pointer="/path", rule="manifest.unsafe-path")]
+        return issue("/path", "manifest.unsafe-path", f"{relative!r}: {target}")
+    try:
+        exists = target.is_file()
+    except OSError as exc:
+        return issue(
+            "/path",
+            "manifest.unreadable-file",
+            f"{relative!r} cannot be opened: {exc.strerror}; fix the path or the file",
+        )
+    if not exists:
+        return issue(
+            "/path",
+            "manifest.missing-file",
+            f"{relative!r} is not a file in {raw_dir}; add it or remove this entry",
+        )
+    found = _sha256_raw(raw_dir, relative)
+    if isinstance(found, Issue):
+        return [replace(found, file=file, line=line, pointer="/path")]
+    actual, identity = found
+    if identity[:2] in seen:
+        return issue(
+            "/path",
+            "manifest.duplicate-path",
+            f"{relative!r} is the same file (a link) as the one listed on line "
+            f"{seen[identity[:2]]}; list each file once",
+        )
+    seen[identity[:2]] = line
     if actual != record["sha256"]:
-        return [
-            Issue(
-                file,
-                line,
-                "/sha256",
-                "manifest.sha256",
-                f"{relative!r} has SHA-256 {actual}, not {record['sha256']}: the file changed "
-                "since it was listed; check it and update the entry",
-            )
-        ]
+        return issue(
+            "/sha256",
+            "manifest.sha256",
+            f"{relative!r} has SHA-256 {actual}, not {record['sha256']}: the file changed "
+            "since it was listed; check it and update the entry",
+        )
     return []
 
 
@@ -280,7 +300,8 @@ def unlisted_files(raw_dir: Path, listed: set[str], *, file: str) -> list[Issue]
     return issues
 
 
-def _sha256_raw(raw_dir: Path, relative: str) -> str | Issue:
+def _sha256_raw(raw_dir: Path, relative: str) -> tuple[str, tuple[int, int, int]] | Issue:
+    """SHA-256 and identity of the file, read through :func:`open_raw`, or the issue why not."""
     digest = hashlib.sha256()
     try:
         with open_raw(raw_dir, relative) as raw:
@@ -288,7 +309,8 @@ def _sha256_raw(raw_dir: Path, relative: str) -> str | Issue:
             while position < size and (chunk := os.pread(raw.fd, 1 << 20, position)):
                 digest.update(chunk)
                 position += len(chunk)
-    except (RawFileError, OSError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-        return Issue("", 0, "", "", f"{relative!r}: {reason}")
-    return digest.hexdigest()
+    except RawFileError as exc:
+        return Issue("", 0, "", "manifest.unsafe-path", f"{relative!r}: {exc}")
+    except OSError as exc:
+        return Issue("", 0, "", "manifest.unreadable-file", f"{relative!r}: {exc.strerror}")
+    return digest.hexdigest(), raw.identity

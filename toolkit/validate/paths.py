@@ -29,7 +29,7 @@ from toolkit.parallel import (
     range_size,
     split_ranges,
 )
-from toolkit.raw import MANIFEST_NAME, check_entry, unlisted_files
+from toolkit.raw import MANIFEST_NAME, check_entry, normalize_raw_path, unlisted_files
 from toolkit.readers import reader_for
 from toolkit.readers.base import DEFAULT_MAX_LINE_BYTES
 from toolkit.readers.jsonl import JsonlReader
@@ -142,7 +142,7 @@ def _check_part(part: _Part) -> _PartResult:
     with_ids = part.schema in _ID_SCHEMAS
     result = _PartResult(record_lines=array("q") if settings.stop_after is not None else None)
     ids, id_lines, record_lines = result.ids, result.id_lines, result.record_lines
-    seen_paths: dict[str, int] = {}
+    seen_paths: dict[Any, int] = {}
     listed: set[str] = set()
     errors = 0
     options: dict[str, Any] = {"display": display, "max_line_bytes": settings.max_line_bytes}
@@ -162,7 +162,7 @@ def _check_part(part: _Part) -> _PartResult:
                     record_lines.append(line)
                 if is_valid(value):
                     if is_manifest:
-                        listed.add(value["path"])
+                        listed.add(normalize_raw_path(value["path"]))
                         found += check_entry(
                             part.path.parent, value, file=display, line=line, seen=seen_paths
                         )
