@@ -205,8 +205,12 @@ def card_data(manifest: dict[str, Any], stats: ReleaseStats, template: CardTempl
         size_categories=[size_category(stats.released)],
         **values,
     )
+    # `datasets` cannot load a declared split that holds no rows ("corresponds to no data"): an
+    # empty split is left out of the card's splits and configs (its empty files stay listed in
+    # manifest.json), so the release loads and `dtk check` agrees with the build (issue 12).
+    loaded = {name: split for name, split in stats.splits.items() if split.num_examples}
     split_dict = SplitDict()
-    for name, split in stats.splits.items():
+    for name, split in loaded.items():
         split_dict.add(
             SplitInfo(name=name, num_bytes=split.num_bytes, num_examples=split.num_examples)
         )
@@ -221,7 +225,7 @@ def card_data(manifest: dict[str, Any], stats: ReleaseStats, template: CardTempl
         {
             "default": {
                 "data_files": [
-                    {"split": name, "path": f"data/{name}-*.parquet"} for name in stats.splits
+                    {"split": name, "path": f"data/{name}-*.parquet"} for name in loaded
                 ],
             }
         }
