@@ -65,10 +65,8 @@ def _ray_children() -> set[int]:
     return found
 
 
-def shutdown_ray(ray: Any, before: set[int]) -> None:
-    """``ray.shutdown``, then kill and reap the Ray processes started since ``before`` (a failed
-    ``ray.init`` leaves its raylet and GCS behind: no node object knows them any more)."""
-    ray.shutdown()
+def _reap(before: set[int]) -> None:
+    """Kill and reap the Ray processes this process started since ``before``."""
     left = _ray_children() - before
     for pid in left:
         with contextlib.suppress(ProcessLookupError):
@@ -83,6 +81,17 @@ def shutdown_ray(ray: Any, before: set[int]) -> None:
             if done:
                 left.discard(pid)
         time.sleep(0.05)
+
+
+def shutdown_ray(ray: Any, before: set[int], *, failed_start: bool = False) -> None:
+    """``ray.shutdown``, and no Ray process started since ``before`` left running. After a
+    failed ``ray.init`` no node object knows the raylet and GCS it started: they are killed
+    and reaped first, before their ``Popen`` objects are collected (a ResourceWarning, and
+    processes holding ~1 GB, otherwise)."""
+    if failed_start:
+        _reap(before)
+    ray.shutdown()
+    _reap(before)
 
 
 def start_ray(ray: Any, address: str | None) -> set[int]:
@@ -107,7 +116,7 @@ def start_ray(ray: Any, address: str | None) -> set[int]:
             return before
         except Exception as exc:  # Ray raises a bare Exception when its node times out
             failure = exc
-            shutdown_ray(ray, before)
+            shutdown_ray(ray, before, failed_start=True)
     raise WorkerError(
         f"Ray did not start ({failure}); nothing was written; try again when the machine is "
         "less busy, check --ray-address, or build with --engine local"
