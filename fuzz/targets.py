@@ -3,7 +3,7 @@
 A target writes the bytes where the reader expects them, runs the public API, and checks the
 contract of issue 7: any input gives records or issues (or, for a profile, a ``SchemaError``
 naming the file), never another exception. The same functions serve the atheris harness
-(``fuzz/harness.py``) and the hypothesis property tests (``tests/test_hardening_properties.py``).
+(``fuzz/harness.py``) and the hypothesis property tests (``tests/readers/test_damaged_input.py``).
 """
 
 # The asserts are the fuzz invariants checked by atheris and hypothesis, not pytest tests.
@@ -92,8 +92,8 @@ def fuzz_json(data: bytes) -> None:
 def fuzz_manifest(data: bytes) -> None:
     """``raw/sources.jsonl`` through ``validate_paths`` and ``load_manifest``."""
     from toolkit.errors import ReleaseError
-    from toolkit.validate.sources import load_manifest
     from toolkit.validate.paths import validate_paths
+    from toolkit.validate.sources import load_manifest
 
     raw = _work() / "raw"
     raw.mkdir(exist_ok=True)

@@ -6,9 +6,7 @@ Heavier entry points are imported on first use, so ``import toolkit`` stays chea
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
+from toolkit._lazy import lazy_getattr
 from toolkit._version import __version__
 from toolkit.issues import Issue, ValidationReport
 
@@ -20,12 +18,10 @@ _LAZY = {
     "update_card": "toolkit.card.render",
     "diff_releases": "toolkit.release.diff",
     "extract_file": "toolkit.extract",
+    "evaluate_corpus": "toolkit.evaluate",
+    "check_corpus": "toolkit.evaluate",
 }
 
 __all__ = ["Issue", "ValidationReport", "__version__", *_LAZY]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _LAZY)

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
@@ -24,7 +24,11 @@ from toolkit.errors import (
     UsageError,
     WorkerError,
 )
-from toolkit.validate.reporters import REPORTERS
+from toolkit.escape import one_line
+from toolkit.validate.reporters import REPORTERS, issue_line
+
+if TYPE_CHECKING:
+    from toolkit.report import ReportSummary
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 CANNOT_PROCEED = (
@@ -45,6 +49,26 @@ def use_color(mode: Literal["auto", "always", "never"], stream: Any = None) -> b
         return mode == "always"
     stream = stream or sys.stdout
     return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+class RegistryChoice(click.Choice):  # type: ignore[type-arg]
+    """A choice among the keys of a registry dict (``ENGINES``, ``DIFF_RENDERERS``,
+    ``EXTRACTORS``), so adding a format is one registry entry. The registry's module is imported
+    when click first needs the choices, so ``dtk --help`` imports no stage."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self._registry = (module, name)
+        super().__init__([])
+
+    @property  # type: ignore[override]
+    def choices(self) -> list[str]:
+        from importlib import import_module
+
+        return sorted(getattr(import_module(self._registry[0]), self._registry[1]))
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        """Ignored: the registry is the only source of choices."""
 
 
 def handle_errors(func: F) -> F:
@@ -204,7 +228,7 @@ def validate(
 )
 @click.option(
     "--engine",
-    type=click.Choice(["local", "ray"]),
+    type=RegistryChoice("toolkit.build.engine", "ENGINES"),
     default="local",
     show_default=True,
     help="Where extraction and validation run: local processes, or Ray Data.",
@@ -221,6 +245,12 @@ def validate(
     help="Ray cluster address for --engine ray [default: start Ray locally].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="No progress, only the summary.")
+@click.option(
+    "--report",
+    "with_report",
+    is_flag=True,
+    help="Also write the HTML report to report/ beside the release (see dtk report).",
+)
 @handle_errors
 def build(
     raw_dir: Path,
@@ -230,6 +260,7 @@ def build(
     workers: int | None,
     ray_address: str | None,
     quiet: bool,
+    with_report: bool,
 ) -> None:
     """Build the release: extract, validate, deduplicate, split, write Parquet + JSONL + card.
 
@@ -241,6 +272,7 @@ def build(
         dtk build
         dtk build --raw captures/ --out release/ --config dataset.toml
         dtk build --engine ray --ray-address auto
+        dtk build --report
     """
     from toolkit.build.release import build_release
     from toolkit.config import load_config
@@ -266,22 +298,65 @@ def build(
     if show:
         click.echo("\r\x1b[2K", err=True, nl=False)
     counts = summary.counts
-    click.echo(f"built {out}/ (version {summary.manifest['version']})")
+    click.echo(f"built {out}/ (version {summary.manifest.version})")
     click.echo(f"  {'source':<40} {'extracted':>9} {'released':>9} {'rejected':>9} {'dedup':>7}")
-    for source in summary.manifest["sources"]:
+    for source in summary.manifest.sources:
         click.echo(
-            f"  {source['path'][:40]:<40} {source['extracted']:>9} {source['released']:>9} "
-            f"{source['rejected']:>9} {source['deduplicated']:>7}"
+            f"  {one_line(source.path)[:40]:<40} {source.extracted:>9} {source.released:>9} "
+            f"{source.rejected:>9} {source.deduplicated:>7}"
         )
     click.echo(
         f"  {'total':<40} {counts['extracted']:>9} {counts['released']:>9} "
         f"{counts['rejected']:>9} {counts['deduplicated']:>7}"
     )
-    click.echo("  splits: " + ", ".join(f"{k} {v}" for k, v in summary.splits.items()))
+    click.echo("  splits: " + ", ".join(f"{one_line(k)} {v}" for k, v in summary.splits.items()))
     click.echo(
         f"  reconciled: {counts['extracted']} extracted = {counts['released']} released + "
         f"{counts['rejected']} rejected + {counts['deduplicated']} deduplicated"
     )
+    if with_report:
+        from toolkit.report import write_report
+
+        _echo_report(write_report(out, raw_dir=raw_dir))
+
+
+def _echo_report(summary: ReportSummary) -> None:
+    click.echo(
+        f"wrote {summary.out}/index.html ({summary.records:,} records, {summary.rejects:,} "
+        f"rejects, {summary.duplicates:,} duplicates; {summary.files:,} files, "
+        f"{summary.bytes / 1e6:.1f} MB)"
+    )
+
+
+@main.command()
+@click.argument("dist", type=click.Path(path_type=Path), default=Path("dist"), required=False)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Report folder [default: report/ beside DIST; never inside DIST].",
+)
+@click.option(
+    "--raw",
+    "raw_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Raw captures, for each record's raw lines [default: raw/ beside DIST].",
+)
+@handle_errors
+def report(dist: Path, out: Path | None, raw_dir: Path | None) -> None:
+    """Write an offline HTML report of a release: overview, charts, records with their raw
+    lines, rejects by rule, duplicates and changes. Open OUT/index.html in a browser; it needs
+    no network and works from file://.
+
+    \b
+    Example:
+        dtk report
+        dtk report release/ --out /tmp/release-report
+    """
+    from toolkit.report import write_report
+
+    _echo_report(write_report(dist, out, raw_dir=raw_dir))
 
 
 @main.command()
@@ -315,7 +390,7 @@ def check(
     "-o",
     "--format",
     "output_format",
-    type=click.Choice(["json", "markdown", "text"]),
+    type=RegistryChoice("toolkit.release.changes", "DIFF_RENDERERS"),
     default="text",
     show_default=True,
     help="Report format (markdown: the card section).",
@@ -342,7 +417,8 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
         dtk diff dist-1.0.0/ dist/ --format json
         dtk diff dist-1.0.0/ dist/ --format markdown --limit 0
     """
-    from toolkit.release.diff import DIFF_RENDERERS, diff_releases
+    from toolkit.release.changes import DIFF_RENDERERS
+    from toolkit.release.diff import diff_releases
 
     result = diff_releases(old, new)
     click.echo(DIFF_RENDERERS[output_format](result, limit or None), nl=False)
@@ -354,7 +430,7 @@ def diff(old: Path, new: Path, output_format: str, limit: int, exit_code: bool) 
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["html", "jsonl", "text", "warc"]),
+    type=RegistryChoice("toolkit.extract", "EXTRACTORS"),
     default=None,
     help="How to read PATH [default: its manifest entry, else its suffix].",
 )
@@ -391,11 +467,7 @@ def extract(
         path, fmt=fmt, publisher=publisher, language=language, profile=profile
     ):
         if isinstance(item, Issue):
-            click.echo(
-                f"{item.file}:{item.line}:{item.column}: {item.severity}: {item.rule}: "
-                f"{item.message}",
-                err=True,
-            )
+            click.echo(issue_line(item), err=True)
             continue
         click.echo(orjson.dumps(item))
         produced += 1
@@ -442,3 +514,98 @@ def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
     for problem in problems:
         click.echo(f"error: card metadata: {problem}", err=True)
     sys.exit(EXIT_INVALID if problems else EXIT_OK)
+
+
+def _evaluate_choices() -> list[str]:
+    from toolkit.evaluate import EXTRACTORS
+
+    return sorted(EXTRACTORS)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=None, required=False)
+@click.option(
+    "--extractor",
+    "extractors",
+    type=click.Choice(_evaluate_choices()),
+    multiple=True,
+    help="Extractor to score; repeat to compare several in one report [default: text].",
+)
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Publisher-grouped cross-validation folds for trained extractors.",
+)
+@click.option(
+    "-o",
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "markdown", "text"]),
+    default="text",
+    show_default=True,
+    help="Report format (markdown: for benchmarks/).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write the report to this file instead of stdout.",
+)
+@click.option("--check", is_flag=True, help="Only check that every gold string is in its page.")
+@handle_errors
+def evaluate(
+    folder: Path | None,
+    extractors: tuple[str, ...],
+    folds: int,
+    output_format: str,
+    out: Path | None,
+    check: bool,
+) -> None:
+    """Score extractors on a labelled corpus (FOLDER, default corpus/pages): title recall and
+    precision, first and last body sentence, boilerplate and metadata leaks, per language and
+    page kind. Trained extractors are scored by publisher-grouped cross-validation.
+
+    With --check, only prove the gold: exit 1 when a gold string is not in its page. Exit code
+    0 when the report was made, 1 when the gold has problems, 2 when FOLDER cannot be read.
+
+    \b
+    Example:
+        dtk evaluate
+        dtk evaluate --check
+        dtk evaluate corpus/pages --extractor text --extractor trafilatura --format markdown
+        dtk evaluate --extractor text --format json --out scores.json
+    """
+    from toolkit.evaluate import (
+        DEFAULT_CORPUS,
+        RENDERERS,
+        check_corpus,
+        evaluate_pages,
+        load_corpus,
+    )
+
+    folder = folder if folder is not None else DEFAULT_CORPUS
+    if check:
+        report = check_corpus(folder)
+        fmt = "json" if output_format == "json" else "text"
+        REPORTERS[fmt](color=False).report(report, sys.stdout)
+        sys.exit(EXIT_OK if report.valid else EXIT_INVALID)
+    pages = load_corpus(folder)
+    names = extractors or ("model",)
+    reports = [evaluate_pages(pages, name, folds=folds) for name in names]
+    command = " ".join(
+        [
+            f"dtk evaluate {folder.as_posix()}",
+            *(f"--extractor {name}" for name in names),
+            f"--folds {folds} --format {output_format}",
+            *([f"--out {out.as_posix()}"] if out else []),
+        ]
+    )
+    text = RENDERERS[output_format](reports, command if out else None)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}")
+    sys.exit(EXIT_OK)

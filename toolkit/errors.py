@@ -8,7 +8,9 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
     ├── InputError        an input path cannot be read at all
     ├── SchemaError       a schema or profile file is invalid, or refers outside schema/
     ├── WorkerError       a worker process died (killed, or out of memory)
+    ├── CorpusError       a labelled corpus's gold has problems (dtk evaluate --check lists them)
     └── ReleaseError      a release cannot be built or does not check out
+        ├── ManifestError      a release's manifest.json is missing, damaged or of another shape
         ├── BuildLockedError   another build holds the release lock
         ├── OutputError        the release cannot be written where asked (read-only folder)
         └── VersionBumpError   the dataset version is too small for what the release changes
@@ -37,8 +39,16 @@ class WorkerError(ToolkitError):
     """A worker process died before finishing its part of the input."""
 
 
+class CorpusError(ToolkitError):
+    """The gold of a labelled corpus does not check out, so it cannot score an extractor."""
+
+
 class ReleaseError(ToolkitError):
     """A release cannot be built, or an existing release does not check out."""
+
+
+class ManifestError(ReleaseError):
+    """A release's ``manifest.json`` is missing, not JSON, or not the shape a build writes."""
 
 
 class BuildLockedError(ReleaseError):
@@ -50,4 +60,4 @@ class OutputError(ReleaseError):
 
 
 class VersionBumpError(ReleaseError):
-    """The release changes more than its dataset version bump allows (see release.versioning)."""
+    """The release changes more than its version bump allows (see toolkit.release.versioning)."""

@@ -73,11 +73,23 @@ RULES: dict[str, str] = {
     "extract.unknown-profile": (
         "The manifest names a profile not in toolkit/profiles/; the generic path is used (warning)."
     ),
+    "corpus.missing-gold": "A labelled page has no gold file <id>.json beside it.",
+    "corpus.missing-page": "A gold file has no page capture <id>.txt beside it.",
+    "corpus.unreadable": "A page is not UTF-8 or its gold is not readable JSON.",
+    "corpus.missing-field": "The gold lacks a field the corpus format requires.",
+    "corpus.unknown-field": "The gold holds a field the corpus format does not define.",
+    "corpus.type": "A gold value has the wrong type (or is an empty string).",
+    "corpus.kind": "The page kind is not article, listing or none.",
+    "corpus.articles": "The articles contradict the kind (none with articles, or none missing).",
+    "corpus.not-in-page": "A gold string does not occur in the page text exactly.",
+    "corpus.not-a-line": "A boilerplate or metadata line is not a whole line of the page.",
     "release.missing-file": (
         "A file the release manifest lists (or the manifest itself) is missing."
     ),
     "release.checksum": "A release file's SHA-256 or size differs from manifest.json.",
-    "release.unlisted-file": "A file in data/ or jsonl/ is not listed in manifest.json.",
+    "release.unlisted-file": "A file in the release is neither in manifest.json nor the card's.",
+    "release.unsafe-path": "manifest.json names a path outside the release (absolute or '..').",
+    "release.manifest": "manifest.json is not JSON or not the shape dtk build writes.",
     "release.unreadable": "A release file cannot be read (corrupt Parquet).",
     "release.schema": "A released row breaks the article schema.",
     "release.duplicate-id": "The same id is in two splits or twice in one.",

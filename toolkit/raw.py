@@ -22,8 +22,9 @@ MANIFEST_NAME = "sources.jsonl"
 
 
 @dataclass(frozen=True)
-class SourceEntry:
-    """One manifest entry whose file was found and verified."""
+class SourceFields:
+    """What ``sources.jsonl`` says about one raw file; the release manifest repeats it for every
+    source it used (:class:`toolkit.release.folder.ReleaseSource`)."""
 
     path: str
     sha256: str
@@ -34,6 +35,12 @@ class SourceEntry:
     language: str
     license: str | None
     profile: str | None
+
+
+@dataclass(frozen=True)
+class SourceEntry(SourceFields):
+    """One manifest entry whose file was found and verified, with its line in the manifest."""
+
     line: int
     #: ``(device, inode, size)`` of the file the manifest check opened, set by
     #: :func:`toolkit.validate.sources.load_manifest`; a later open must find the same file.

@@ -204,7 +204,7 @@ def _rfc3986_uri(instance: str) -> bool:
 
 def format_checker() -> jsonschema.FormatChecker:
     """Draft 2020-12 format checks, with ``date-time`` and ``uri`` corrected to agree with the
-    official test suite (see tests/test_conformance.py)."""
+    official test suite (see tests/test_schema_conformance.py)."""
     import jsonschema
 
     checker = jsonschema.FormatChecker(formats=())

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Check a pull request's contribution, as .github/workflows/validate-submissions.yml does (and
-# tests/test_workflow.py, so this recipe cannot rot):
+# tests/ci/test_submissions_workflow.py, so this recipe cannot rot):
 #   1. validate the submission files and raw/sources.jsonl changed since BASE, against the ids of
 #      the release published at BASE (so a record already in the dataset is reported as taken);
 #   2. build the release on top of a copy of BASE's dist/, so the build also refuses a dataset

@@ -6,8 +6,10 @@ byte-identical whichever one ran it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
+import subprocess
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +21,6 @@ from toolkit.parallel import default_workers, ordered_map
 
 T = TypeVar("T")
 R = TypeVar("R")
-ENGINES = ("local", "ray")
 #: Ray gets this many tries to start: on a busy machine its node can time out starting (Ray
 #: waits 30 s for it), and a second try usually succeeds.
 RAY_START_ATTEMPTS = 2
@@ -65,12 +66,36 @@ def _ray_children() -> set[int]:
     return found
 
 
+def _ray_popens(before: set[int]) -> list[subprocess.Popen[Any]]:
+    """Ray's ``Popen`` objects, still alive in this process, of processes started since
+    ``before`` and not yet waited for (an exited one is a zombie, whose command line is gone)."""
+    return [
+        found
+        for found in gc.get_objects()
+        if isinstance(found, subprocess.Popen)
+        and found.returncode is None
+        and found.pid not in before
+        and "ray" in str(found.args)
+    ]
+
+
 def _reap(before: set[int]) -> None:
-    """Kill and reap the Ray processes this process started since ``before``."""
-    left = _ray_children() - before
+    """Kill and reap the Ray processes this process started since ``before``.
+
+    Ray keeps a ``subprocess.Popen`` for each process it starts; one collected while its
+    ``returncode`` is unset warns "subprocess N is still running" (a ResourceWarning) even
+    after the process was reaped by pid. So a process that has a live ``Popen`` is reaped
+    through it (which sets its ``returncode``), and only the others by pid.
+    """
+    popens = _ray_popens(before)
+    left = (_ray_children() - before) | {found.pid for found in popens}
     for pid in left:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+    for found in popens:
+        with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+            found.wait(timeout=REAP_SECONDS)
+            left.discard(found.pid)
     deadline = time.monotonic() + REAP_SECONDS
     while left and time.monotonic() < deadline:
         for pid in list(left):
@@ -157,8 +182,22 @@ def run_tasks(
     ray_address: str | None = None,
 ) -> Iterator[R]:
     """Results of ``fn`` over ``tasks``, in task order, on the chosen engine."""
-    if engine == "local":
-        return run_local(fn, tasks, workers or default_workers())
-    if engine == "ray":
-        return run_ray(fn, tasks, ray_address)
-    raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    return ENGINES[engine](fn, tasks, workers, ray_address)
+
+
+def _local(
+    fn: Callable[[T], R], tasks: Sequence[T], workers: int | None, address: str | None
+) -> Iterator[R]:
+    return run_local(fn, tasks, workers or default_workers())
+
+
+def _ray(
+    fn: Callable[[T], R], tasks: Sequence[T], workers: int | None, address: str | None
+) -> Iterator[R]:
+    return run_ray(fn, tasks, address)
+
+
+#: ``dtk build --engine`` choices: each engine runs ``fn`` over tasks (workers, Ray address).
+ENGINES: dict[str, Callable[..., Iterator[Any]]] = {"local": _local, "ray": _ray}

@@ -17,35 +17,45 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
-import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from toolkit._version import __version__
-from toolkit.build.publish import (
-    check_target,
-    cleanup_stale,
-    release_lock,
-    staging_dir,
-    swap_in,
-)
-from toolkit.files import atomic_write_bytes
-from toolkit.config import DatasetConfig, load_config
 from toolkit.build.dedup import NUM_PERM, find_duplicates
 from toolkit.build.engine import run_tasks
-from toolkit.errors import ReleaseError
-from toolkit.features import arrow_schema
-from toolkit.files import sha256_file
-from toolkit.raw import SourceEntry
-from toolkit.validate.sources import load_manifest
-from toolkit.schema import schema_sha256
+from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
 from toolkit.build.writers import JsonLinesWriter, SplitWriter
+from toolkit.config import DatasetConfig, load_config
+from toolkit.errors import ReleaseError
+from toolkit.features import arrow_schema
+from toolkit.files import atomic_write_bytes, sha256_file
+from toolkit.raw import SourceEntry
+from toolkit.release.folder import (
+    MANIFEST_FILE,
+    ReleaseCounts,
+    ReleaseFile,
+    ReleaseManifest,
+    ReleaseSource,
+    ReleaseSplit,
+    SchemaRef,
+)
+from toolkit.schema import schema_sha256
+from toolkit.validate.sources import load_manifest
 
 Progress = Callable[[str, int], None]
+
+
+class _Written(TypedDict):
+    """What pass two wrote: each split's rows and files, and every data file of the release."""
+
+    splits: dict[str, ReleaseSplit]
+    files: list[str]
+
+
 #: The card's "Changes" section, kept in the release so a rebuild reproduces it.
 CHANGES_FILE = "CHANGES.md"
 #: JSONL sources larger than this are cut into byte ranges processed in parallel.
@@ -63,15 +73,15 @@ class BuildSummary:
     """The outcome of a build, as recorded in ``manifest.json``."""
 
     out: Path
-    manifest: dict[str, Any]
+    manifest: ReleaseManifest
 
     @property
     def counts(self) -> dict[str, int]:
-        return dict(self.manifest["counts"])
+        return self.manifest.counts.to_dict()
 
     @property
     def splits(self) -> dict[str, int]:
-        return {name: s["num_examples"] for name, s in self.manifest["splits"].items()}
+        return {name: s.num_examples for name, s in self.manifest.splits.items()}
 
 
 def build_timestamp() -> str | None:
@@ -93,9 +103,7 @@ def _count_newlines(path: Path, start: int, end: int) -> int:
     return count
 
 
-def _plan_ranges(
-    raw_dir: Path, entry: SourceEntry
-) -> list[tuple[int, int, int, str]] | None:
+def _plan_ranges(raw_dir: Path, entry: SourceEntry) -> list[tuple[int, int, int, str]] | None:
     """Byte ranges ``(start, end, lines before start, sha256 of the range)`` of a large JSONL
     source, found and hashed in one pass over one descriptor; None when the file is small, or
     cannot be read safely, or its bytes are not the manifest's (its task then reports why)."""
@@ -111,7 +119,9 @@ def _plan_ranges(
             for start, end in split_ranges(raw.fd, JSONL_RANGE_BYTES):
                 part = hashlib.sha256()
                 newlines, position = 0, start
-                while position < end and (chunk := os.pread(raw.fd, min(1 << 22, end - position), position)):
+                while position < end and (
+                    chunk := os.pread(raw.fd, min(1 << 22, end - position), position)
+                ):
                     whole.update(chunk)
                     part.update(chunk)
                     newlines += chunk.count(b"\n")
@@ -149,7 +159,7 @@ def _tasks(
 
 def _merge(
     stage: Path, results: list[ShardResult], counts: list[SourceCounts], config: DatasetConfig
-) -> dict[str, Any]:
+) -> _Written:
     """Pass two: deduplicate across all shards, then write splits, rejects and duplicates."""
     names = list(config.split_ratios)
     total = sum(r.rows for r in results)
@@ -228,10 +238,10 @@ def _merge(
                 shutil.copyfileobj(part, out)
     return {
         "splits": {
-            name: {
-                "num_examples": writers[name].rows,
-                "files": [p.relative_to(stage).as_posix() for p in writers[name].paths],
-            }
+            name: ReleaseSplit(
+                writers[name].rows,
+                tuple(p.relative_to(stage).as_posix() for p in writers[name].paths),
+            )
             for name in names
         },
         "files": [p.relative_to(stage).as_posix() for p in files]
@@ -239,9 +249,9 @@ def _merge(
     }
 
 
-def _file_entry(stage: Path, relative: str) -> dict[str, Any]:
+def _file_entry(stage: Path, relative: str) -> ReleaseFile:
     path = stage / relative
-    return {"path": relative, "sha256": sha256_file(path), "bytes": path.stat().st_size}
+    return ReleaseFile(relative, sha256_file(path), path.stat().st_size)
 
 
 def build_release(
@@ -320,10 +330,11 @@ def _changes_since(out: Path, stage: Path) -> str | None:
     version keeps the section the previous build wrote (``CHANGES.md``), so a rebuild is
     byte-identical to the build before it.
     """
-    previous = out / "manifest.json"
+    previous = out / MANIFEST_FILE
     if not previous.is_file():
         return None
-    from toolkit.release.diff import diff_releases, render_changes_markdown
+    from toolkit.release.changes import render_changes_markdown
+    from toolkit.release.diff import diff_releases
     from toolkit.release.versioning import check_version_bump
 
     diff = diff_releases(out, stage)
@@ -346,14 +357,14 @@ def _write_card(stage: Path, root: Path, changes: str | None) -> str:
 
 def _build_into(
     stage: Path, entries: list[SourceEntry], results: list[ShardResult], config: DatasetConfig
-) -> dict[str, Any]:
+) -> ReleaseManifest:
     counts = [SourceCounts() for _ in entries]
     for result in results:
         counts[result.source].merge(result.counts)
     written = _merge(stage, results, counts, config)
     totals = {
         "extracted": sum(c.extracted for c in counts),
-        "released": sum(s["num_examples"] for s in written["splits"].values()),
+        "released": sum(s.num_examples for s in written["splits"].values()),
         "rejected": sum(c.rejected for c in counts),
         "deduplicated": sum(c.deduplicated for c in counts),
         "skipped": sum(c.skipped for c in counts),
@@ -373,39 +384,38 @@ def _build_into(
                 f"records do not reconcile: {name} holds {lines} lines but "
                 f"{totals[key]} records were {key}; this is a bug, please report it"
             )
-    manifest: dict[str, Any] = {
-        "name": config.name,
-        "version": config.version,
-        "toolkit_version": __version__,
-        "built_at": build_timestamp(),
-        "config": config.to_dict(),
-        "schema": {"name": "article", "sha256": schema_sha256("article")},
-        "counts": totals,
-        "splits": written["splits"],
-        "sources": [
-            {
-                "path": e.path,
-                "sha256": e.sha256,
-                "format": e.format,
-                "publisher": e.publisher,
-                "url": e.url,
-                "retrieved_at": e.retrieved_at,
-                "language": e.language,
-                "license": e.license,
-                "profile": e.profile,
-                "extractors": sorted(c.extractors),
-                "extracted": c.extracted,
-                "released": c.released,
-                "rejected": c.rejected,
-                "deduplicated": c.deduplicated,
-                "skipped": c.skipped,
-            }
+    manifest = ReleaseManifest(
+        name=config.name,
+        version=config.version,
+        toolkit_version=__version__,
+        built_at=build_timestamp(),
+        config=config,
+        schema=SchemaRef("article", schema_sha256("article")),
+        counts=ReleaseCounts(**totals),
+        splits=written["splits"],
+        sources=tuple(
+            ReleaseSource(
+                path=e.path,
+                sha256=e.sha256,
+                format=e.format,
+                publisher=e.publisher,
+                url=e.url,
+                retrieved_at=e.retrieved_at,
+                language=e.language,
+                license=e.license,
+                profile=e.profile,
+                extractors=tuple(sorted(c.extractors)),
+                extracted=c.extracted,
+                released=c.released,
+                rejected=c.rejected,
+                deduplicated=c.deduplicated,
+                skipped=c.skipped,
+            )
             for e, c in zip(entries, counts, strict=True)
-        ],
-        "files": sorted((_file_entry(stage, f) for f in written["files"]), key=lambda f: f["path"]),
-    }
-    atomic_write_bytes(
-        stage / "manifest.json",
-        orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n",
+        ),
+        files=tuple(
+            sorted((_file_entry(stage, f) for f in written["files"]), key=lambda f: f.path)
+        ),
     )
+    manifest.write(stage)
     return manifest

@@ -17,10 +17,10 @@ import numpy as np
 import pyarrow as pa
 
 from toolkit.build.dedup import NUM_PERM, lead_signature
-from toolkit.issues import Issue
-from toolkit.raw import SourceEntry
 from toolkit.build.split import split_of
 from toolkit.build.writers import JsonLinesWriter
+from toolkit.issues import Issue
+from toolkit.raw import SourceEntry
 
 SPOOL_BATCH_ROWS = 4096
 
@@ -169,21 +169,16 @@ def _items(task: ShardTask, data: bytes) -> Iterator[Any]:
         if extractor is None:  # extract_source reports it
             return extract_source(task.raw_dir, task.entry, task.context)
         return extractor(task.context).extract(data, task.entry)
-    return JsonlExtractor(task.context).extract(
-        data, task.entry, line_offset=task.byte_range[2]
-    )
+    return JsonlExtractor(task.context).extract(data, task.entry, line_offset=task.byte_range[2])
 
 
 def process_shard(task: ShardTask) -> ShardResult:
     """Run pass one on one shard. Never raises for bad input: it all ends up in rejects."""
     from toolkit.features import arrow_schema
-    from toolkit.schema import default_schemas, fast_validator
-    from toolkit.validate.messages import descriptions_of, fast_issues
+    from toolkit.validate.record import RecordSchema, validate_record
 
     schema = arrow_schema("article")
-    schemas = default_schemas()
-    validator = fast_validator(schemas.resolve_name("article"), schemas)
-    descriptions = descriptions_of("article")
+    article = RecordSchema.load("article")
     ratios = dict(zip(task.split_names, task.split_ratios, strict=True))
     spool_path = task.work_dir / f"shard-{task.index:05d}.arrows"
     rejects = JsonLinesWriter(task.work_dir / f"rejects-{task.index:05d}.jsonl")
@@ -218,11 +213,9 @@ def process_shard(task: ShardTask) -> ShardResult:
                 extractor = (item.get("provenance") or {}).get("extractor")
                 if isinstance(extractor, str):
                     counts.extractors.add(extractor)
-                if not validator.is_valid(item):
-                    line = ((item.get("provenance") or {}).get("span") or {}).get("start_line", 1)
-                    issues = fast_issues(
-                        validator, item, file=task.entry.path, line=line, descriptions=descriptions
-                    )
+                line = ((item.get("provenance") or {}).get("span") or {}).get("start_line", 1)
+                issues = validate_record(item, article, file=task.entry.path, line=line)
+                if issues:
                     counts.rejected += 1
                     rejects.write(reject_row(task.entry, issues, item))
                     continue

@@ -16,9 +16,9 @@ import orjson
 import pyarrow as pa
 
 from toolkit.features import FieldSpec, field_specs
-from toolkit.release.stats import ordered_splits
 
 if TYPE_CHECKING:
+    from toolkit.release.folder import ReleaseManifest
     from toolkit.release.stats import ReleaseStats
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"
@@ -116,10 +116,10 @@ def _field(
     return node
 
 
-def _file_objects(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+def _file_objects(manifest: ReleaseManifest) -> list[dict[str, Any]]:
     objects = []
-    for entry in manifest.get("files", []):
-        path = entry["path"]
+    for entry in manifest.files:
+        path = entry.path
         suffix = path[path.rfind(".") :]
         if suffix not in _FORMATS:
             continue
@@ -129,27 +129,27 @@ def _file_objects(manifest: dict[str, Any]) -> list[dict[str, Any]]:
                 "@id": path,
                 "name": path,
                 "contentUrl": path,
-                "contentSize": f"{entry['bytes']} B",
+                "contentSize": f"{entry.bytes} B",
                 "encodingFormat": _FORMATS[suffix],
-                "sha256": entry["sha256"],
+                "sha256": entry.sha256,
             }
         )
     return objects
 
 
 def croissant_document(
-    manifest: dict[str, Any], stats: ReleaseStats | None = None, *, cite_as: str | None = None
+    manifest: ReleaseManifest, stats: ReleaseStats | None = None, *, cite_as: str | None = None
 ) -> dict[str, Any]:
     """The Croissant JSON-LD of a release as a dict.
 
     One record set per split and per Parquet shard of that split (``train`` when it has one
     shard, ``train-00000`` … when it has several), so every field reads a checksummed file.
     """
-    config = manifest.get("config", {})
+    config = manifest.config
     specs = field_specs("article")
     record_sets = []
-    for split, info in ordered_splits(manifest).items():
-        shards = [f for f in info.get("files", []) if f.endswith(".parquet")]
+    for split, info in manifest.ordered_splits().items():
+        shards = info.parquet_files
         for index, shard in enumerate(shards):
             name = split if len(shards) == 1 else f"{split}-{index:05d}"
             part = "" if len(shards) == 1 else f", shard {index + 1} of {len(shards)}"
@@ -163,27 +163,23 @@ def croissant_document(
                     "field": [_field(spec, name, shard) for spec in specs],
                 }
             )
-    licenses = sorted({s["license"] for s in manifest.get("sources", []) if s.get("license")})
+    licenses = sorted({s.license for s in manifest.sources if s.license})
     document: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
-        "name": manifest.get("name", "dataset"),
-        "alternateName": config.get("pretty_name") or manifest.get("name", "dataset"),
-        "description": config.get("description")
-        or config.get("pretty_name")
-        or manifest.get("name", ""),
-        "version": manifest.get("version", "0.0.0"),
-        "license": config.get("license", "unknown"),
+        "name": manifest.name,
+        "alternateName": config.pretty_name or manifest.name,
+        "description": config.description or config.pretty_name or manifest.name,
+        "version": manifest.version,
+        "license": config.license,
         "url": "README.md",
-        "keywords": list(config.get("tags", [])),
-        "inLanguage": sorted(
-            {s["language"] for s in manifest.get("sources", []) if s.get("language")}
-        ),
+        "keywords": list(config.tags),
+        "inLanguage": sorted({s.language for s in manifest.sources if s.language}),
         "isAccessibleForFree": True,
         "creditText": "; ".join(licenses) if licenses else None,
         "citeAs": cite_as,
-        "datePublished": manifest.get("built_at"),
+        "datePublished": manifest.built_at,
         "distribution": _file_objects(manifest),
         "recordSet": record_sets,
     }
@@ -191,7 +187,7 @@ def croissant_document(
 
 
 def croissant_bytes(
-    manifest: dict[str, Any], stats: ReleaseStats | None = None, *, cite_as: str | None = None
+    manifest: ReleaseManifest, stats: ReleaseStats | None = None, *, cite_as: str | None = None
 ) -> bytes:
     """``croissant_document`` serialised: indented, keys sorted, one final newline."""
     document = croissant_document(manifest, stats, cite_as=cite_as)

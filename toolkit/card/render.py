@@ -13,7 +13,6 @@ never formatted by hand. Output depends on the release only: no clock, no paths 
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from importlib.resources import files
@@ -24,9 +23,11 @@ import orjson
 import yaml
 
 from toolkit.card.hub import metadata_problems, size_category
-from toolkit.errors import ReleaseError, UsageError
+from toolkit.errors import UsageError
+from toolkit.escape import md_block, md_code, md_text
 from toolkit.features import FieldSpec, field_specs, hf_features
 from toolkit.files import atomic_write_bytes
+from toolkit.release.folder import SPLIT_ORDER, ReleaseManifest
 from toolkit.release.stats import ReleaseStats, release_stats
 
 PROSE_PATH = Path("card") / "prose.md"
@@ -42,51 +43,9 @@ _COMPUTED_KEYS = frozenset(
     {"configs", "dataset_info", "size_categories", "language", "pretty_name", "license"}
 )
 _COMMENT = re.compile(r"\{#.*?#\}\n?", re.S)
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
-#: Control characters (ANSI escapes would colour a terminal that shows the card; issue 7).
-_MD_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85]")
 
 
-# ---------------------------------------------------------------- escaping
-
-
-def md_text(value: Any) -> str:
-    """``value`` as inline Markdown text that renders literally: one line, no HTML, no markup.
-
-    Newlines collapse to spaces (a headline with a newline cannot end a table row), ``<``,
-    ``>`` and ``&`` become entities (``<script>`` shows as text), and the characters that start
-    emphasis, code, links, tables, strikethrough or math are backslash-escaped.
-    """
-    if value is None:
-        return "—"
-    text = " ".join(str(value).split())
-    text = _MD_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-    text = html.escape(text, quote=False)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    # a leading '#' would be read as a heading's closing sequence in "# {{ pretty_name }}"
-    return re.sub(r"^#", r"\\#", text) if text else "—"
-
-
-def md_code(value: str, *, in_table: bool = True) -> str:
-    """``value`` as an inline code span whose fence cannot be closed by the value itself.
-
-    In a table cell a ``|`` ends the cell even inside code (GitHub and the Hub split the row
-    first), so it is escaped there.
-    """
-    text = " ".join(value.split())
-    if in_table:
-        text = text.replace("|", "\\|")
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def md_block(value: str, info: str = "") -> str:
-    """``value`` as a fenced code block with a fence longer than any backtick run inside."""
-    longest = max((len(m) for m in re.findall(r"`+", value)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{info}\n{value}\n{fence}"
+# ---------------------------------------------------------------- tables
 
 
 def md_table(header: list[str], rows: list[list[str]], align: str = "") -> str:
@@ -163,25 +122,13 @@ def fill_template(template: CardTemplate, context: dict[str, str]) -> str:
 # ---------------------------------------------------------------- metadata
 
 
-def read_manifest(release_dir: Path) -> dict[str, Any]:
-    """``manifest.json`` of a release folder."""
-    path = release_dir / "manifest.json"
-    try:
-        manifest: dict[str, Any] = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise ReleaseError(
-            f"cannot read {path}: {exc}; build the release first with dtk build"
-        ) from exc
-    return manifest
-
-
-def _languages(stats: ReleaseStats, manifest: dict[str, Any]) -> list[str]:
+def _languages(stats: ReleaseStats, manifest: ReleaseManifest) -> list[str]:
     codes = [code for code, _ in stats.by_language if code != "(none)"]
-    codes += [s["language"] for s in manifest.get("sources", []) if s.get("language")]
+    codes += [s.language for s in manifest.sources if s.language]
     return sorted({code.split("-")[0].lower() for code in codes})
 
 
-def card_data(manifest: dict[str, Any], stats: ReleaseStats, template: CardTemplate) -> Any:
+def card_data(manifest: ReleaseManifest, stats: ReleaseStats, template: CardTemplate) -> Any:
     """The card's metadata as ``DatasetCardData``, with ``configs`` and ``dataset_info`` written
     by the ``datasets`` helpers that ``push_to_hub`` uses."""
     from datasets import DatasetInfo, SplitDict, SplitInfo
@@ -189,18 +136,18 @@ def card_data(manifest: dict[str, Any], stats: ReleaseStats, template: CardTempl
     from datasets.utils.metadata import MetadataConfigs
     from huggingface_hub import DatasetCardData
 
-    config = manifest.get("config", {})
+    config = manifest.config
     languages = _languages(stats, manifest)
     values: dict[str, Any] = {k: v for k, v in template.metadata.items() if k not in _COMPUTED_KEYS}
-    if config.get("tags"):
-        values["tags"] = list(config["tags"])
-    if config.get("task_categories"):
-        values["task_categories"] = list(config["task_categories"])
+    if config.tags:
+        values["tags"] = list(config.tags)
+    if config.task_categories:
+        values["task_categories"] = list(config.task_categories)
     if "multilinguality" not in values:
         values["multilinguality"] = ["multilingual" if len(languages) > 1 else "monolingual"]
     data = DatasetCardData(
-        pretty_name=config.get("pretty_name") or manifest.get("name"),
-        license=config.get("license") or "unknown",
+        pretty_name=config.pretty_name or manifest.name,
+        license=config.license or "unknown",
         language=languages,
         size_categories=[size_category(stats.released)],
         **values,
@@ -299,24 +246,24 @@ def _counts_table(
     return md_table([label, "records", "share"], rows or [["—", "0", "—"]], "lrr")
 
 
-def _sources_table(manifest: dict[str, Any]) -> str:
+def _sources_table(manifest: ReleaseManifest) -> str:
     rows = []
-    for s in manifest.get("sources", []):
-        url = md_text(s.get("url")) if s.get("url") else "—"
+    for s in manifest.sources:
+        url = md_text(s.url) if s.url else "—"
         rows.append(
             [
-                md_code(s["path"]),
-                md_text(s.get("publisher")),
-                md_text(s.get("format")),
-                md_text(s.get("language")),
+                md_code(s.path),
+                md_text(s.publisher),
+                md_text(s.format),
+                md_text(s.language),
                 url,
-                md_text(s.get("retrieved_at") or "unknown"),
-                md_code(s["sha256"][:12]) if s.get("sha256") else "—",
-                _n(s["extracted"]),
-                _n(s["released"]),
-                _n(s["rejected"]),
-                _n(s["deduplicated"]),
-                _n(s.get("skipped", 0)),
+                md_text(s.retrieved_at or "unknown"),
+                md_code(s.sha256[:12]) if s.sha256 else "—",
+                _n(s.extracted),
+                _n(s.released),
+                _n(s.rejected),
+                _n(s.deduplicated),
+                _n(s.skipped),
             ]
         )
     return md_table(
@@ -339,11 +286,11 @@ def _sources_table(manifest: dict[str, Any]) -> str:
     )
 
 
-def _extractors(manifest: dict[str, Any]) -> str:
+def _extractors(manifest: ReleaseManifest) -> str:
     used: dict[str, list[str]] = {}
-    for s in manifest.get("sources", []):
-        for extractor in s.get("extractors", []):
-            used.setdefault(extractor, []).append(s["path"])
+    for s in manifest.sources:
+        for extractor in s.extractors:
+            used.setdefault(extractor, []).append(s.path)
     if not used:
         return "No extractor produced a record."
     return ", ".join(
@@ -352,7 +299,7 @@ def _extractors(manifest: dict[str, Any]) -> str:
     )
 
 
-def _splits_table(manifest: dict[str, Any], stats: ReleaseStats) -> str:
+def _splits_table(manifest: ReleaseManifest, stats: ReleaseStats) -> str:
     rows = [
         [
             md_code(name),
@@ -381,9 +328,9 @@ def _splits_table(manifest: dict[str, Any], stats: ReleaseStats) -> str:
     )
 
 
-def _split_rule(manifest: dict[str, Any]) -> str:
-    ratios = manifest.get("config", {}).get("split_ratios", {})
-    order = [n for n in ("train", "validation", "test") if n in ratios]
+def _split_rule(manifest: ReleaseManifest) -> str:
+    ratios = manifest.config.split_ratios
+    order: list[str] = [n for n in SPLIT_ORDER if n in ratios]
     order += sorted(n for n in ratios if n not in order)
     return ", ".join(f"{md_text(name)} {ratios[name]:.0%}" for name in order)
 
@@ -405,41 +352,38 @@ def _length_summary(stats: ReleaseStats) -> str:
     )
 
 
-def _files_table(manifest: dict[str, Any]) -> str:
-    rows = [
-        [md_code(f["path"]), _n(f["bytes"]), md_code(f["sha256"])]
-        for f in manifest.get("files", [])
-    ]
+def _files_table(manifest: ReleaseManifest) -> str:
+    rows = [[md_code(f.path), _n(f.bytes), md_code(f.sha256)] for f in manifest.files]
     return md_table(["file", "bytes", "sha256"], rows, "lrl")
 
 
 def card_context(
-    manifest: dict[str, Any], stats: ReleaseStats, changes: str | None = None
+    manifest: ReleaseManifest, stats: ReleaseStats, changes: str | None = None
 ) -> dict[str, str]:
     """Every placeholder a template may use, as Markdown ready to insert."""
-    config = manifest.get("config", {})
-    counts = manifest.get("counts", {})
-    pretty = config.get("pretty_name") or manifest.get("name", "")
+    config = manifest.config
+    counts = manifest.counts
+    pretty = config.pretty_name or manifest.name
     example = _cut(stats.example) if stats.example else None
     published = stats.published_range
     return {
         "pretty_name": md_text(pretty),
-        "name": md_code(str(manifest.get("name", ""))),
-        "version": md_text(manifest.get("version")),
-        "toolkit_version": md_text(manifest.get("toolkit_version")),
-        "license": md_code(str(config.get("license", "unknown"))),
-        "description": md_text(config.get("description")) if config.get("description") else "",
-        "schema_sha256": md_code(manifest.get("schema", {}).get("sha256", "")),
+        "name": md_code(manifest.name),
+        "version": md_text(manifest.version),
+        "toolkit_version": md_text(manifest.toolkit_version),
+        "license": md_code(config.license),
+        "description": md_text(config.description) if config.description else "",
+        "schema_sha256": md_code(manifest.schema.sha256),
         "released": _n(stats.released),
-        "extracted": _n(counts.get("extracted", 0)),
-        "rejected": _n(counts.get("rejected", 0)),
-        "deduplicated": _n(counts.get("deduplicated", 0)),
-        "skipped": _n(counts.get("skipped", 0)),
-        "raw_files": _n(len(manifest.get("sources", []))),
+        "extracted": _n(counts.extracted),
+        "rejected": _n(counts.rejected),
+        "deduplicated": _n(counts.deduplicated),
+        "skipped": _n(counts.skipped),
+        "raw_files": _n(len(manifest.sources)),
         "publishers": _n(len(stats.by_publisher)),
         "languages": ", ".join(md_code(c) for c, _ in stats.by_language) or "—",
         "size_category": md_code(size_category(stats.released)),
-        "dedup_threshold": f"{config.get('dedup_threshold', 0):g}",
+        "dedup_threshold": f"{config.dedup_threshold:g}",
         "split_rule": _split_rule(manifest),
         "splits_table": _splits_table(manifest, stats),
         "fields_table": md_table(
@@ -470,13 +414,13 @@ def card_context(
         "rejects_table": _counts_table(
             "rule",
             stats.rejects_by_rule,
-            counts.get("rejected", 0),
+            counts.rejected,
             "No record was rejected: every extracted record passed the article schema.",
         ),
         "duplicates_table": _counts_table(
             "kind",
             stats.duplicates_by_kind,
-            counts.get("deduplicated", 0),
+            counts.deduplicated,
             "No record was dropped as a duplicate.",
         ),
         "files_table": _files_table(manifest),
@@ -489,10 +433,10 @@ def card_context(
 
 def _render(
     release_dir: Path, root: Path, changes: str | None
-) -> tuple[str, dict[str, Any], ReleaseStats, CardTemplate]:
+) -> tuple[str, ReleaseManifest, ReleaseStats, CardTemplate]:
     from huggingface_hub import DatasetCard
 
-    manifest = read_manifest(release_dir)
+    manifest = ReleaseManifest.read(release_dir)
     stats = release_stats(release_dir, manifest)
     template = load_template(root)
     data = card_data(manifest, stats, template)

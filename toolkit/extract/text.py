@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -32,8 +32,10 @@ from toolkit.extract.base import (
     read_page_bytes,
 )
 from toolkit.extract.captions import has_credit, split_credit
+from toolkit.extract.dates import parse_printed_date
 from toolkit.extract.profile import GENERIC, Profile, load_profile
 from toolkit.extract.provenance import Span
+from toolkit.extract.roles.model import MODEL_VERSION, LineRoleModel, extract_stories
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
 
@@ -515,11 +517,57 @@ def find_articles(page: Page, profile: Profile) -> tuple[list[Candidate], list[s
     return candidates, problems
 
 
+def model_candidates(
+    text: str, model: LineRoleModel | None = None, is_chrome: Callable[[str], bool] | None = None
+) -> tuple[list[Candidate], list[tuple[int, str]]]:
+    """The articles the line-role model finds in a page's text, and ``(line, problem)`` for
+    each story it cannot release (no headline, or a headline with no text below it)."""
+    stories, _ = extract_stories(text, model, is_chrome)
+    candidates: list[Candidate] = []
+    problems: list[tuple[int, str]] = []
+    for story in stories:
+        first = min(story.lines)
+        if story.title is None:
+            problems.append(
+                (first, "text with no headline above it (the capture may start below the headline)")
+            )
+            continue
+        if not story.body:
+            problems.append((first, f"the headline {story.title!r} has no article text below it"))
+            continue
+        candidates.append(
+            Candidate(
+                title=story.title,
+                body="\n\n".join(story.body),
+                span=Span(first, max(story.lines)),
+                section=story.section,
+                dek=story.dek,
+                image_caption=story.caption,
+                authors=story.authors,
+                published=parse_printed_date(story.date),
+            )
+        )
+    kind: Kind = "teaser" if len(candidates) > 1 else "article"
+    for candidate in candidates:
+        candidate.kind = kind
+    return candidates, problems
+
+
 class TextExtractor(Extractor):
-    """Articles and teasers from a plain-text page capture."""
+    """Articles and teasers from a plain-text page capture: the learned line-role model reads
+    pages of any site; a site profile (``extract/profiles/``) switches to the profile's rules."""
 
     name = "text"
-    version = "1.1.0"
+    version = f"{MODEL_VERSION}"
+
+    def __init__(
+        self, context: ExtractContext, model: LineRoleModel | None = None, *, rules: bool = False
+    ) -> None:
+        super().__init__(context)
+        self.model = model
+        #: Read every page with the generic rules of text@1.1.0 instead of the model (the
+        #: baseline ``dtk evaluate --extractor rules`` measures).
+        self.rules = rules
 
     def extract(self, path: RawInput, entry: SourceEntry) -> Iterator[Item]:
         profile = GENERIC
@@ -549,6 +597,24 @@ class TextExtractor(Extractor):
         page = read_page(decoded)
         if not page.blocks:
             yield page_issue(entry, "extract.no-article", "the page is empty")
+            return
+        if profile is GENERIC and not self.rules:
+            publisher = entry.publisher
+            stories, located = model_candidates(
+                decoded, self.model, lambda line: self.context.is_corpus_chrome(publisher, line)
+            )
+            for line, problem in located:
+                yield page_issue(entry, "extract.no-article", problem, line=line)
+            if not stories and not located:
+                yield page_issue(
+                    entry,
+                    "extract.no-article",
+                    "no headline followed by article text was found on the page",
+                )
+            for candidate in stories:
+                if candidate.kind == "article":
+                    candidate.url = entry.url
+                yield build_record(candidate, entry, self.tag)
             return
         mark_chrome(page, profile, self.context, entry.publisher)
         candidates, problems = find_articles(page, profile)

@@ -14,100 +14,52 @@ from typing import Any
 import orjson
 import pyarrow.parquet as pq
 
+from toolkit.errors import ManifestError
 from toolkit.features import hf_features
-from toolkit.files import sha256_file
 from toolkit.issues import Issue, ValidationReport
-from toolkit.schema import default_schemas, fast_validator
-from toolkit.validate.messages import descriptions_of, fast_issues
+from toolkit.release.folder import MANIFEST_FILE, ReleaseManifest, unsafe_path
+from toolkit.validate.record import RecordSchema, validate_record
 
 
 def _issue(file: str, rule: str, message: str, line: int = 1, pointer: str = "") -> Issue:
     return Issue(file, line, pointer, rule, message)
 
 
-def _check_files(dist: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
-    listed = {f["path"]: f for f in manifest.get("files", [])}
-    for relative, entry in sorted(listed.items()):
-        path = dist / relative
-        report.files += 1
-        if not path.is_file():
-            report.issues.append(
-                _issue(relative, "release.missing-file", "listed in manifest.json but missing")
-            )
-        elif path.stat().st_size != entry["bytes"] or sha256_file(path) != entry["sha256"]:
-            report.issues.append(
-                _issue(
-                    relative,
-                    "release.checksum",
-                    "SHA-256 or size differs from manifest.json: the file was changed "
-                    "after the build; rebuild with dtk build",
-                )
-            )
-    for folder in ("data", "jsonl"):
-        for path in sorted((dist / folder).glob("*")) if (dist / folder).is_dir() else []:
-            relative = path.relative_to(dist).as_posix()
-            if relative not in listed:
-                report.issues.append(
-                    _issue(relative, "release.unlisted-file", "file is not listed in manifest.json")
-                )
-
-
-def _check_rows(dist: Path, manifest: dict[str, Any], report: ValidationReport) -> None:
-    schemas = default_schemas()
-    validator = fast_validator(schemas.resolve_name("article"), schemas)
-    descriptions = descriptions_of("article")
+def _check_rows(dist: Path, manifest: ReleaseManifest, report: ValidationReport) -> None:
+    """Every row of every split against the article schema, streamed one batch at a time."""
+    article = RecordSchema.load("article")
     seen: dict[str, str] = {}
-    for split, info in manifest.get("splits", {}).items():
+    for split, info in manifest.splits.items():
         parquet_ids: list[str] = []
         rows = 0
-        for relative in info.get("files", []):
+        for relative in info.files:
             path = dist / relative
-            if not path.is_file():
-                continue
+            if unsafe_path(relative) or not path.is_file():
+                continue  # reported by ReleaseManifest.verify, never opened
             try:
                 handle = pq.ParquetFile(path)
-                batches = list(handle.iter_batches(batch_size=4096))
+                for batch in handle.iter_batches(batch_size=4096):
+                    for row in batch.to_pylist():
+                        rows += 1
+                        _check_row(row, relative, rows, split, article, seen, report)
+                        parquet_ids.append(row.get("id"))
             except Exception as exc:  # a corrupt file: say so, keep checking the rest
                 report.issues.append(
                     _issue(relative, "release.unreadable", f"cannot read Parquet: {exc}")
                 )
                 continue
-            for batch in batches:
-                for row in batch.to_pylist():
-                    rows += 1
-                    report.records += 1
-                    if not validator.is_valid(row):
-                        report.invalid_records += 1
-                        report.issues += [
-                            Issue(relative, rows, i.pointer, "release.schema", i.message)
-                            for i in fast_issues(
-                                validator, row, file=relative, line=rows, descriptions=descriptions
-                            )
-                        ]
-                    rid = row.get("id")
-                    parquet_ids.append(rid)
-                    if rid in seen:
-                        report.issues.append(
-                            _issue(
-                                relative,
-                                "release.duplicate-id",
-                                f"id {rid} is also in split {seen[rid]!r}",
-                                line=rows,
-                            )
-                        )
-                    seen[rid] = split
-        if rows != info.get("num_examples"):
+        if rows != info.num_examples:
             report.issues.append(
                 _issue(
-                    "manifest.json",
+                    MANIFEST_FILE,
                     "release.count",
-                    f"split {split!r} has {rows} rows, manifest says {info.get('num_examples')}",
+                    f"split {split!r} has {rows} rows, manifest says {info.num_examples}",
                 )
             )
         jsonl = dist / "jsonl" / f"{split}.jsonl"
         if jsonl.is_file():
-            with jsonl.open("rb") as handle:
-                jsonl_ids = [orjson.loads(line).get("id") for line in handle if line.strip()]
+            with jsonl.open("rb") as lines:
+                jsonl_ids = [orjson.loads(line).get("id") for line in lines if line.strip()]
             if jsonl_ids != parquet_ids:
                 report.issues.append(
                     _issue(
@@ -118,7 +70,35 @@ def _check_rows(dist: Path, manifest: dict[str, Any], report: ValidationReport) 
                 )
 
 
-def _check_card(dist: Path, manifest: dict[str, Any], report: ValidationReport, load: bool) -> None:
+def _check_row(
+    row: dict[str, Any],
+    relative: str,
+    line: int,
+    split: str,
+    article: RecordSchema,
+    seen: dict[str, str],
+    report: ValidationReport,
+) -> None:
+    report.records += 1
+    issues = validate_record(row, article, file=relative, line=line)
+    if issues:
+        report.invalid_records += 1
+        report.issues += [
+            Issue(relative, line, i.pointer, "release.schema", i.message) for i in issues
+        ]
+    rid: Any = row.get("id")
+    if rid in seen:
+        report.issues.append(
+            _issue(
+                relative, "release.duplicate-id", f"id {rid} is also in split {seen[rid]!r}", line
+            )
+        )
+    seen[rid] = split
+
+
+def _check_card(
+    dist: Path, manifest: ReleaseManifest, report: ValidationReport, load: bool
+) -> None:
     card = dist / "README.md"
     if not card.is_file():
         report.issues.append(
@@ -131,15 +111,15 @@ def _check_card(dist: Path, manifest: dict[str, Any], report: ValidationReport, 
     declared = {
         s["name"]: s.get("num_examples") for s in (data.get("dataset_info") or {}).get("splits", [])
     }
-    for split, info in manifest.get("splits", {}).items():
+    for split, info in manifest.splits.items():
         # An empty split is left out of the card (datasets cannot load it), as 0 examples.
-        if declared.get(split, 0) != info.get("num_examples"):
+        if declared.get(split, 0) != info.num_examples:
             report.issues.append(
                 _issue(
                     "README.md",
                     "release.count",
                     f"card says {declared.get(split)} examples in {split!r}, "
-                    f"manifest says {info.get('num_examples')}",
+                    f"manifest says {info.num_examples}",
                 )
             )
     if not load:
@@ -167,19 +147,15 @@ def _check_card(dist: Path, manifest: dict[str, Any], report: ValidationReport, 
 def check_release(dist: Path = Path("dist"), *, load: bool = True) -> ValidationReport:
     """Every problem found in the release at ``dist``; ``load=False`` skips ``load_dataset``."""
     report = ValidationReport()
-    manifest_path = dist / "manifest.json"
     try:
-        manifest = orjson.loads(manifest_path.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        report.issues.append(
-            _issue(
-                "manifest.json",
-                "release.missing-file",
-                f"cannot read {manifest_path}: {exc}; is this a release folder?",
-            )
-        )
+        manifest = ReleaseManifest.read(dist)
+    except ManifestError as exc:
+        missing = not (dist / MANIFEST_FILE).is_file()
+        rule = "release.missing-file" if missing else "release.manifest"
+        report.issues.append(_issue(MANIFEST_FILE, rule, f"{exc}; is this a release folder?"))
         return report
-    _check_files(dist, manifest, report)
+    report.files += len(manifest.files)
+    report.issues += manifest.verify(dist)
     _check_rows(dist, manifest, report)
     _check_card(dist, manifest, report, load)
     return report

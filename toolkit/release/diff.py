@@ -1,7 +1,9 @@
 """What changed between two releases: records added, removed and changed, records that moved
 split, schema changes, and counts per split and publisher. Kept apart from the build because a
 maintainer runs it on any two release folders (``dtk diff``), the build runs it to enforce the
-version bump (:mod:`toolkit.release.versioning`), and the card renders it as "Changes since X.Y.Z".
+version bump (:mod:`toolkit.release.versioning`), and :mod:`toolkit.release.changes` renders it
+(the card's "Changes since X.Y.Z" among others). This module renders nothing, so the version
+policy can read a diff without an import cycle.
 
 Both releases are streamed from their Parquet shards in batches; what is kept per record is its
 id, split, publisher, provenance key and one short digest per field, so memory grows with the
@@ -23,7 +25,9 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, ManifestError
+from toolkit.release.folder import MANIFEST_FILE, ReleaseManifest
+from toolkit.release.versioning import change_levels, check_version_bump, highest_level
 
 BATCH_ROWS = 2048
 _DIGEST_BYTES = 8
@@ -116,8 +120,6 @@ class ReleaseDiff:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``dtk diff --format json``."""
-        from toolkit.release.versioning import change_levels, highest_level
-
         levels = change_levels(self)
         return {
             "old": {"path": self.old, "version": self.old_version},
@@ -167,19 +169,6 @@ def _digest(value: Any) -> bytes:
     return hashlib.blake2b(data, digest_size=_DIGEST_BYTES).digest()
 
 
-def _split_files(path: Path, manifest: dict[str, Any]) -> dict[str, list[Path]]:
-    splits = manifest.get("splits")
-    if isinstance(splits, dict) and splits:
-        return {
-            name: [path / f for f in info.get("files", []) if f.endswith(".parquet")]
-            for name, info in splits.items()
-        }
-    found: dict[str, list[Path]] = {}
-    for shard in sorted((path / "data").glob("*.parquet")):
-        found.setdefault(shard.name.split("-", 1)[0], []).append(shard)
-    return found
-
-
 def _flat_fields(schema: pa.Schema) -> list[str]:
     """Top-level columns, struct columns split into their members (one level, as
     ``Table.flatten`` does), so a change names ``provenance.span`` rather than ``provenance``."""
@@ -202,18 +191,17 @@ def _iter_rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def read_release(path: Path) -> _Release:
-    """Stream one release into per-record digests; raises InputError when it is not a release."""
-    manifest_path = path / "manifest.json"
+    """Stream one release into per-record digests.
+
+    Raises:
+        InputError: ``path`` is not a release (no readable manifest.json), or a file its
+            manifest lists is missing.
+    """
     try:
-        manifest = orjson.loads(manifest_path.read_bytes())
-    except FileNotFoundError as exc:
-        raise InputError(
-            f"{path} is not a release: {manifest_path} does not exist; "
-            "give a folder made by dtk build"
-        ) from exc
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise InputError(f"cannot read {manifest_path}: {exc}") from exc
-    files = _split_files(path, manifest)
+        manifest = ReleaseManifest.read(path)
+        files = dict(manifest.split_paths(path))
+    except ManifestError as exc:  # for dtk diff, a folder that is not a release is bad input
+        raise InputError(str(exc)) from exc
     shards = [p for paths in files.values() for p in paths]
     for shard in shards:
         if not shard.is_file():
@@ -238,7 +226,7 @@ def read_release(path: Path) -> _Release:
                     span=tuple(span.values()) if isinstance(span, dict) else None,
                     digests=b"".join(_digest(record.get(n)) for n in names),
                 )
-    return _Release(path, manifest.get("version"), schema, names, rows, list(files))
+    return _Release(path, manifest.version, schema, names, rows, list(files))
 
 
 def _type_name(t: pa.DataType) -> str:
@@ -402,161 +390,21 @@ def diff_releases(old: Path, new: Path) -> ReleaseDiff:
     return diff
 
 
-def _where(source_file: str | None, line: int | None) -> str:
-    return f"{source_file}:{line}" if source_file else "-"
+def enforce_version_bump(previous: Path, staged: Path) -> None:
+    """Refuse to publish ``staged`` over ``previous`` under a version too small for the change.
 
+    Does nothing when ``previous`` holds no release (no ``manifest.json``). Same data under the
+    same version passes, so rebuilding an unchanged release always works.
 
-def _count_table(title: str, counts: dict[str, dict[str, int]]) -> list[str]:
-    lines = [f"  {title:<32} {'old':>8} {'new':>8} {'change':>8}"]
-    lines += [
-        f"  {name[:32]:<32} {c['old']:>8} {c['new']:>8} {c['change']:>+8}"
-        for name, c in counts.items()
-    ]
-    return lines
-
-
-def _split_move(old: str | None, new: str | None) -> str:
-    return str(new) if old == new else f"{old} -> {new}"
-
-
-def render_text(diff: ReleaseDiff, limit: int | None = 20) -> str:
-    """The diff for people; each record list stops after ``limit`` lines (None: no limit)."""
-    from toolkit.release.versioning import change_levels, highest_level
-
-    def section(title: str, items: list[str]) -> list[str]:
-        if not items:
-            return []
-        shown = items if limit is None else items[:limit]
-        more = len(items) - len(shown)
-        tail = [f"  ... and {more} more (--limit 0 or --format json lists all)"] if more else []
-        return [f"{title} ({len(items)}):", *shown, *tail]
-
-    levels = change_levels(diff)
-    level = highest_level(levels)
-    lines = [
-        f"old: {diff.old} (version {diff.old_version})",
-        f"new: {diff.new} (version {diff.new_version})",
-        f"records: {len(diff.added)} added, {len(diff.removed)} removed, "
-        f"{len(diff.changed)} changed, {len(diff.moved)} moved split; "
-        f"{diff.provenance_only} with provenance-only changes",
-        f"schema: {len(diff.schema)} change{'s' if len(diff.schema) != 1 else ''}",
-        f"needs: {level} version bump" if level != "none" else "needs: no version bump",
-    ]
-    lines += [f"  {lvl}: {reason}" for lvl, reason in levels]
-    lines += section(
-        "added",
-        [
-            f"  + {r.id}  {r.split:<10} {r.publisher}  {_where(r.source_file, r.start_line)}"
-            for r in diff.added
-        ],
-    )
-    lines += section(
-        "removed",
-        [
-            f"  - {r.id}  {r.split:<10} {r.publisher}  {_where(r.source_file, r.start_line)}"
-            for r in diff.removed
-        ],
-    )
-    lines += section(
-        "changed",
-        [
-            f"  ~ {c.old_id}{' -> ' + c.new_id if c.new_id != c.old_id else ''}  "
-            f"{_split_move(c.old_split, c.new_split):<10} "
-            f"{c.publisher}  {_where(c.source_file, c.start_line)}  fields: {', '.join(c.fields)}"
-            for c in diff.changed
-        ],
-    )
-    lines += section(
-        "moved split", [f"  > {m.id}  {m.old_split} -> {m.new_split}" for m in diff.moved]
-    )
-    lines += section(
-        "schema",
-        [
-            f"  {'+' if s.change == 'added' else '-' if s.change == 'removed' else '~'} {s.field}: "
-            + str(
-                s.new_type
-                if s.change == "added"
-                else s.old_type
-                if s.change == "removed"
-                else f"{s.old_type} -> {s.new_type}"
-            )
-            for s in diff.schema
-        ],
-    )
-    if diff.provenance_fields:
-        lines.append(
-            "provenance-only changes by field: "
-            + ", ".join(f"{name} {n}" for name, n in diff.provenance_fields.items())
-        )
-    lines += [
-        "counts:",
-        *_count_table("split", diff.splits),
-        *_count_table("publisher", diff.publishers),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-def render_json(diff: ReleaseDiff, limit: int | None = None) -> str:
-    """:meth:`ReleaseDiff.to_dict` as indented JSON (never cut short)."""
-    return orjson.dumps(diff.to_dict(), option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def render_changes_markdown(
-    diff: ReleaseDiff, limit: int | None = 20, *, heading: bool = True
-) -> str:
-    """The card's "Changes since X.Y.Z" section: a level-2 heading and its body, or with
-    ``heading=False`` the body alone, opening with "Since version X.Y.Z:" (for a template that
-    writes its own heading)."""
-    since = diff.old_version or diff.old
-    lines = [f"## Changes since {since}", ""] if heading else [f"Since version {since}:", ""]
-    if diff.identical:
-        return "\n".join([*lines, f"No changes to the records or the schema since {since}.", ""])
-    bullets = [
-        (len(diff.added), "added"),
-        (len(diff.removed), "removed"),
-        (len(diff.changed), "changed"),
-        (len(diff.moved), "moved to another split"),
-        (diff.provenance_only, "with provenance-only changes (same content)"),
-    ]
-    lines += [f"- {n} record{'' if n == 1 else 's'} {what}" for n, what in bullets if n]
-    lines += [
-        f"- schema: field `{s.field}` {s.change}"
-        + (f" ({s.old_type} → {s.new_type})" if s.change == "retyped" else "")
-        for s in diff.schema
-    ]
-    if diff.changed:
-        shown = diff.changed if limit is None else diff.changed[:limit]
-        lines += ["", "| record | split | publisher | changed fields |", "|---|---|---|---|"]
-        lines += [
-            f"| `{c.old_id}`"
-            + (f" → `{c.new_id}`" if c.new_id != c.old_id else "")
-            + f" | {_md(c.new_split)} | {_md(c.publisher)} | {_md(', '.join(c.fields))} |"
-            for c in shown
-        ]
-        if len(shown) < len(diff.changed):
-            lines.append(f"\n… and {len(diff.changed) - len(shown)} more.")
-    lines += ["", "| split | before | after | change |", "|---|---:|---:|---:|"]
-    lines += [
-        f"| {_md(name)} | {c['old']} | {c['new']} | {c['change']:+d} |"
-        for name, c in diff.splits.items()
-    ]
-    moved = {name: c for name, c in diff.publishers.items() if c["change"]}
-    if moved:
-        lines += ["", "| publisher | before | after | change |", "|---|---:|---:|---:|"]
-        lines += [
-            f"| {_md(name)} | {c['old']} | {c['new']} | {c['change']:+d} |"
-            for name, c in moved.items()
-        ]
-    return "\n".join(lines) + "\n"
-
-
-#: ``dtk diff --format`` choices.
-DIFF_RENDERERS: dict[str, Callable[[ReleaseDiff, int | None], str]] = {
-    "text": render_text,
-    "json": render_json,
-    "markdown": render_changes_markdown,
-}
+    Raises:
+        VersionBumpError: the staged version is too small for the change or goes backwards.
+        InputError: ``previous`` has a manifest but cannot be read as a release.
+    """
+    if not (previous / MANIFEST_FILE).is_file():
+        return
+    try:
+        ReleaseManifest.read(previous)
+        ReleaseManifest.read(staged)
+    except ManifestError:
+        return  # a release made before versions were recorded: nothing to compare against
+    check_version_bump(diff_releases(previous, staged))

@@ -18,8 +18,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from toolkit.errors import ReleaseError
+from toolkit.errors import ManifestError, ReleaseError
 from toolkit.features import arrow_schema
+from toolkit.release.folder import ReleaseManifest, unsafe_path
 
 #: Columns the statistics need; the body is read once for its length only.
 STAT_COLUMNS = ("id", "publisher", "section", "language", "kind", "body", "authors", "published")
@@ -131,15 +132,6 @@ def _value_counts(column: pa.ChunkedArray) -> Counter[str]:
     return counts
 
 
-def ordered_splits(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The manifest's splits as people expect them (train, validation, test, then others by
-    name), not the sorted key order ``manifest.json`` stores them in."""
-    splits = manifest.get("splits", {})
-    order = [n for n in ("train", "validation", "test") if n in splits]
-    order += sorted(n for n in splits if n not in order)
-    return {name: splits[name] for name in order}
-
-
 def iter_split(
     release_dir: Path, files: list[str], columns: list[str] | None = None
 ) -> Iterator[pa.Table]:
@@ -195,13 +187,13 @@ def _example(table: pa.Table) -> dict[str, Any] | None:
     return table.slice(0, 1).to_pylist()[0] if table.num_rows else None
 
 
-def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
+def release_stats(release_dir: Path, manifest: ReleaseManifest) -> ReleaseStats:
     """Read every Parquet file the manifest lists per split and compute the card's figures.
 
     ``num_bytes`` is the in-memory Arrow size of the split (what ``datasets`` reports as
     ``dataset_size``); ``download_size`` is the bytes of its Parquet files on disk.
     """
-    sizes = {f["path"]: int(f["bytes"]) for f in manifest.get("files", [])}
+    sizes = manifest.file_sizes
     splits: dict[str, SplitStats] = {}
     totals: dict[str, Counter[str]] = {
         k: Counter() for k in ("publisher", "section", "language", "kind")
@@ -214,8 +206,11 @@ def release_stats(release_dir: Path, manifest: dict[str, Any]) -> ReleaseStats:
     first_published: str | None = None
     last_published: str | None = None
     example: dict[str, Any] | None = None
-    for name, info in ordered_splits(manifest).items():
-        files = [f for f in info.get("files", []) if f.endswith(".parquet")]
+    for name, info in manifest.ordered_splits().items():
+        files = info.parquet_files
+        unsafe = [f for f in files if unsafe_path(f)]
+        if unsafe:
+            raise ManifestError(f"{release_dir}: {unsafe[0]!r} {unsafe_path(unsafe[0])}")
         missing = [f for f in files if not (release_dir / f).is_file()]
         if missing:
             raise ReleaseError(

@@ -16,14 +16,11 @@ A version never goes backwards.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
-
-import orjson
 
 from toolkit.errors import ReleaseError, VersionBumpError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the policy reads a diff; the diff (its JSON) quotes the policy
     from toolkit.release.diff import ReleaseDiff
 
 Level = Literal["none", "patch", "minor", "major"]
@@ -172,28 +169,3 @@ def check_version_bump(diff: ReleaseDiff) -> None:
         f'{why}. Set version = "{next_version(old, needed)}" in {CONFIG_HINT} and build again; '
         "dtk diff OLD NEW shows every change"
     )
-
-
-def enforce_version_bump(previous: Path, staged: Path) -> None:
-    """Refuse to publish ``staged`` over ``previous`` under a version too small for the change.
-
-    Does nothing when ``previous`` holds no release (no ``manifest.json``). Same data under the
-    same version passes, so rebuilding an unchanged release always works.
-
-    Raises:
-        VersionBumpError: the staged version is too small for the change or goes backwards.
-        InputError: ``previous`` has a manifest but cannot be read as a release.
-    """
-    manifest = previous / "manifest.json"
-    if not manifest.is_file():
-        return
-    from toolkit.release.diff import diff_releases
-
-    try:
-        old_version = orjson.loads(manifest.read_bytes()).get("version")
-        new_version = orjson.loads((staged / "manifest.json").read_bytes()).get("version")
-    except (OSError, orjson.JSONDecodeError, AttributeError):
-        old_version = new_version = None
-    if old_version is None or new_version is None:
-        return
-    check_version_bump(diff_releases(previous, staged))

@@ -215,15 +215,21 @@ def fast_issues(
 
 
 def reference_issues(
-    validator: Any, value: Any, *, file: str, line: int, descriptions: dict[str, str]
+    validator: Any,
+    value: Any,
+    *,
+    file: str,
+    line: int,
+    descriptions: dict[str, str],
+    limit: int = MAX_ISSUES_PER_RECORD,
 ) -> list[Issue]:
-    """The first ``MAX_ISSUES_PER_RECORD`` errors the reference ``jsonschema`` validator finds in
-    ``value``, as issues, then one ``record.more-errors`` issue counting the rest (its errors
-    come lazily, so the rest is counted without being kept)."""
+    """The first ``limit`` errors the reference ``jsonschema`` validator finds in ``value``, as
+    issues, then one ``record.more-errors`` issue counting the rest (its errors come lazily, so
+    the rest is counted without being kept)."""
     issues: list[Issue] = []
     more = 0
     for error in validator.iter_errors(value):
-        if len(issues) >= MAX_ISSUES_PER_RECORD:
+        if len(issues) >= limit:
             more += 1
             continue
         keyword = str(error.validator)
@@ -263,5 +269,5 @@ def reference_issues(
         )
         issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
     if more:
-        issues.append(more_errors_issue(file, line, MAX_ISSUES_PER_RECORD, more))
+        issues.append(more_errors_issue(file, line, limit, more))
     return issues

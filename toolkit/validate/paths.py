@@ -33,8 +33,9 @@ from toolkit.raw import MANIFEST_NAME, check_entry, normalize_raw_path, unlisted
 from toolkit.readers import reader_for
 from toolkit.readers.base import DEFAULT_MAX_LINE_BYTES
 from toolkit.readers.jsonl import JsonlReader
-from toolkit.schema import SchemaSet, default_schemas, fast_validator, load_schema_set
-from toolkit.validate.messages import descriptions_of, fast_issues
+from toolkit.schema import SchemaSet, default_schemas, load_schema_set
+from toolkit.validate.messages import descriptions_of
+from toolkit.validate.record import RecordSchema, validate_record
 
 INPUT_SUFFIXES = (".jsonl", ".json", ".ndjson")
 #: Schemas whose records carry a content id, checked for duplicates.
@@ -120,23 +121,23 @@ def _init_worker(settings: _Settings) -> None:
     _WORKER["validators"] = {}
 
 
-def _validator(name: str) -> Any:
-    validators: dict[str, Any] = _WORKER["validators"]
+def _record_schema(name: str) -> RecordSchema:
+    validators: dict[str, RecordSchema] = _WORKER["validators"]
     if name not in validators:
         settings: _Settings = _WORKER["settings"]
         if settings.schema_dir is None and not settings.extra:
             schemas = default_schemas()
         else:
             schemas = load_schema_set(settings.schema_dir, list(settings.extra))
-        validators[name] = fast_validator(schemas.resolve_name(name), schemas)
+        descriptions = settings.descriptions.get(name, {})
+        validators[name] = RecordSchema.load(name, schemas, descriptions)
     return validators[name]
 
 
 def _check_part(part: _Part) -> _PartResult:
     """Check one part; runs in a worker. Never raises for anything found in the data."""
     settings: _Settings = _WORKER["settings"]
-    validator = _validator(part.schema)
-    descriptions = settings.descriptions.get(part.schema, {})
+    schema = _record_schema(part.schema)
     display = part.display
     is_manifest = part.schema == "source"
     with_ids = part.schema in _ID_SCHEMAS
@@ -150,7 +151,6 @@ def _check_part(part: _Part) -> _PartResult:
         reader: Any = JsonlReader(part.path, start=part.start, end=part.end, **options)
     else:
         reader = reader_for(part.path, **options)
-    is_valid = validator.is_valid
     try:
         for batch in reader.batches():
             result.records += batch.attempted
@@ -160,15 +160,13 @@ def _check_part(part: _Part) -> _PartResult:
                 line = record.line
                 if record_lines is not None:
                     record_lines.append(line)
-                if is_valid(value):
-                    if is_manifest:
-                        listed.add(normalize_raw_path(value["path"]))
-                        found += check_entry(
-                            part.path.parent, value, file=display, line=line, seen=seen_paths
-                        )
-                else:
-                    found += fast_issues(
-                        validator, value, file=display, line=line, descriptions=descriptions
+                issues = validate_record(value, schema, file=display, line=line)
+                if issues:
+                    found += issues
+                elif is_manifest:
+                    listed.add(normalize_raw_path(value["path"]))
+                    found += check_entry(
+                        part.path.parent, value, file=display, line=line, seen=seen_paths
                     )
                 if with_ids and (rid := record_id(value)) is not None:
                     ids.append(int(rid, 16))

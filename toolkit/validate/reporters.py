@@ -1,34 +1,45 @@
 """Presenting a :class:`~toolkit.issues.ValidationReport`: one reporter per output format, and
-the only place that formats issues for people or machines. ``REPORTERS`` feeds the CLI's
-``--format`` choice.
+the only place that formats issues for people or machines (``dtk validate`` and ``dtk check``
+reports, the issue lines of ``dtk extract``, the manifest errors a build stops on). ``REPORTERS``
+feeds the CLI's ``--format`` choice. Every value from the data is escaped by
+:mod:`toolkit.escape`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from typing import IO
 
+from toolkit.escape import github_text, one_line
 from toolkit.issues import Issue, ValidationReport, describe_rule
 
 #: GitHub shows only the first annotations of a step; past this many we print a summary line.
 GITHUB_ANNOTATION_LIMIT = 10
-#: Control characters, and the Unicode line breaks that some viewers and ``str.splitlines``
-#: honour (NEL, LINE/PARAGRAPH SEPARATOR): data must not start a new line with them (issue 7).
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
+__all__ = ["REPORTERS", "Reporter", "issue_line", "issue_listing", "one_line"]
 
 
-def _escape_control(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+def issue_line(issue: Issue) -> str:
+    """``file:line:col: severity: rule: message`` on one line (``dtk extract`` on stderr)."""
+    return (
+        f"{one_line(issue.file)}:{issue.line}:{issue.column}: {issue.severity}: "
+        f"{one_line(issue.rule)}: {one_line(issue.message)}"
+    )
 
 
-def one_line(text: str) -> str:
-    """Text made safe for a single report line: newlines and control characters escaped."""
-    text = text.replace("\r", "\\r").replace("\n", "\\n")
-    return _CONTROL.sub(_escape_control, text)
+def issue_listing(issues: Sequence[Issue], limit: int = 20) -> str:
+    """The first ``limit`` issues as indented lines and a count of the rest (for an error
+    message that must list what to fix, such as a build refusing an invalid manifest)."""
+    lines = [
+        f"  {one_line(i.file)}:{i.line}: {one_line(i.rule)} {one_line(i.json_path)}: "
+        f"{one_line(i.message)}"
+        for i in issues[:limit]
+    ]
+    if len(issues) > limit:
+        lines.append(f"  ... and {len(issues) - limit} more")
+    return "\n".join(lines)
 
 
 class Reporter(ABC):
@@ -84,15 +95,6 @@ class JsonReporter(Reporter):
         out.write("\n")
 
 
-def _github_escape(text: str, *, property_value: bool = False) -> str:
-    # Workflow-command escaping: %, CR and LF always; ':' and ',' inside properties.
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    text = _CONTROL.sub(_escape_control, text)  # ANSI escapes, U+2028 (issue 7)
-    if property_value:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
 class GithubReporter(Reporter):
     """GitHub Actions workflow annotations, a ``+N more`` line past the display limit, and a
     Markdown table appended to ``$GITHUB_STEP_SUMMARY`` when that is set."""
@@ -100,11 +102,11 @@ class GithubReporter(Reporter):
     def report(self, report: ValidationReport, out: IO[str]) -> None:
         shown = report.errors[:GITHUB_ANNOTATION_LIMIT]
         for issue in shown:
-            file = _github_escape(issue.file, property_value=True)
-            title = _github_escape(f"{issue.rule} {issue.json_path}", property_value=True)
+            file = github_text(issue.file, property_value=True)
+            title = github_text(f"{issue.rule} {issue.json_path}", property_value=True)
             out.write(
                 f"::error file={file},line={issue.line},col={issue.column},title={title}::"
-                f"{_github_escape(issue.message)}\n"
+                f"{github_text(issue.message)}\n"
             )
         hidden = len(report.errors) - len(shown)
         if hidden:

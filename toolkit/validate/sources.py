@@ -27,11 +27,11 @@ def load_manifest(raw_dir: Path) -> list[SourceEntry]:
         raise InputError(f"{path} does not exist: list each raw file there (see CONTRIBUTING.md)")
     report = validate_paths([path], schema="source")
     if not report.valid:
-        lines = "\n".join(
-            f"  {i.file}:{i.line}: {i.rule} {i.json_path}: {i.message}" for i in report.errors[:20]
+        from toolkit.validate.reporters import issue_listing
+
+        raise ReleaseError(
+            f"the manifest has errors; run `dtk validate {path}`:\n{issue_listing(report.errors)}"
         )
-        more = f"\n  ... and {len(report.errors) - 20} more" if len(report.errors) > 20 else ""
-        raise ReleaseError(f"the manifest has errors; run `dtk validate {path}`:\n{lines}{more}")
     entries: list[SourceEntry] = []
     for batch in JsonlReader(path).batches():
         entries += [SourceEntry.from_record(r.value, r.line) for r in batch.records]

@@ -1,0 +1,24 @@
+"""The learned line-role model of the text extractor.
+
+A plain-text capture is a sequence of lines; each line plays one role on the page: headline,
+section label, standfirst, photo caption or credit, byline, date, body text, or site chrome.
+``features`` turns a line and its neighbours into shallow evidence (shape, punctuation, position,
+repetition, the chrome and metadata cues of ``boilerplate``), a linear-chain CRF trained on the
+labelled corpus of real captures (``corpus/pages``, see ``toolkit.extract.train``) tags every
+line, and ``decode`` turns the tags into articles. Nothing here knows a particular site.
+"""
+
+from __future__ import annotations
+
+#: Line roles, one letter each in the model file.
+ROLES = {
+    "T": "headline",
+    "S": "section",
+    "D": "dek",
+    "C": "caption",
+    "R": "credit",
+    "B": "byline",
+    "M": "date",
+    "X": "body",
+    "O": "chrome",
+}
