@@ -12,6 +12,7 @@ speed targets are never asserted.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import resource
@@ -35,17 +36,27 @@ def _lines(path: Path, limit: int | None = None) -> list[bytes]:
     return out
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (pool workers), user + system."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, object]:
     """Runs inside the child process; returns records processed and seconds."""
     start = time.perf_counter()
+    cpu_start = _cpu_seconds()
     records = 0
     extrapolated = False
-    if method == "dtk-validate":
+    if method in ("dtk-validate", "dtk-validate-exact"):
         from toolkit.validate.paths import validate_paths
 
-        report = validate_paths([path], workers=workers, dist=None)
+        exact = method.endswith("exact")
+        report = validate_paths([path], workers=workers, dist=None, exact=exact)
         records = report.records
-        note = f"{len(report.errors)} errors, exact"
+        digest = hashlib.sha256(json.dumps(report.to_dict()).encode()).hexdigest()[:12]
+        note = f"{len(report.errors)} errors, report sha256 {digest}"
     elif method == "jsonschema-loop":
         import jsonschema  # noqa: F401
 
@@ -54,6 +65,7 @@ def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, 
         schemas = default_schemas()
         validator = reference_validator(schemas.resolve_name("submission"), schemas)
         start = time.perf_counter()
+        cpu_start = _cpu_seconds()
         errors = 0
         for line in _lines(path, sample):
             try:
@@ -71,6 +83,7 @@ def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, 
         schemas = default_schemas()
         validator = fast_validator(schemas.resolve_name("submission"), schemas)
         start = time.perf_counter()
+        cpu_start = _cpu_seconds()
         errors = 0
         with path.open("rb") as handle:
             for line in handle:
@@ -136,18 +149,21 @@ def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, 
                 + "\n"
             )
             start = time.perf_counter()
+            cpu_start = _cpu_seconds()
             build_release(raw, Path(tmp) / "dist", workers=workers)
         records = sum(1 for _ in path.open("rb"))
         note = "1%-invalid file: validate, dedup, split, Parquet zstd + JSONL, rejects, card"
     else:
         raise SystemExit(f"unknown method {method}")
     seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() - cpu_start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     pool = workers if method in ("dtk-validate", "dtk-build") and workers > 1 else 0
     return {
         "records": records,
         "seconds": seconds,
+        "cpu_us": cpu / max(records, 1) * 1e6,
         "note": note,
         "extrapolated": extrapolated,
         "rss_mb": (own + pool * children) / 1024,
@@ -178,18 +194,21 @@ def _table(rows: list[tuple[str, dict[str, object]]], size_mb: float, total: int
     base = next((r for name, r in rows if name == "jsonschema loop" and "error" not in r), None)
     base_rate = base["records"] / base["seconds"] if base else None  # type: ignore[operator]
     out = [
-        "| method | rec/s | MB/s | peak RSS MB | vs jsonschema loop | note |",
-        "|---|---:|---:|---:|---:|---|",
+        "| method | rec/s | MB/s | CPU µs/rec | peak RSS MB | vs jsonschema loop | CPU ratio "
+        "| note |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, r in rows:
         if "error" in r:
-            out.append(f"| {name} | – | – | – | – | failed: {r['error']} |")
+            out.append(f"| {name} | – | – | – | – | – | – | failed: {r['error']} |")
             continue
         rate = r["records"] / r["seconds"]  # type: ignore[operator]
         mbps = rate * size_mb / total
         ratio = f"{rate / base_rate:.1f}×" if base_rate else "–"
+        cpu_ratio = f"{base['cpu_us'] / r['cpu_us']:.1f}×" if base else "–"  # type: ignore[operator]
         out.append(
-            f"| {name} | {rate:,.0f} | {mbps:,.1f} | {r['rss_mb']:,.0f} | {ratio} | {r['note']} |"
+            f"| {name} | {rate:,.0f} | {mbps:,.1f} | {r['cpu_us']:,.1f} | {r['rss_mb']:,.0f} "
+            f"| {ratio} | {cpu_ratio} | {r['note']} |"
         )
     return "\n".join(out)
 
@@ -205,6 +224,11 @@ def main() -> None:
         type=int,
         default=0,
         help="also validate this many records and compare peak RSS",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated methods to run (default: all), e.g. dtk-validate,jsonschema-loop",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
@@ -232,23 +256,24 @@ def main() -> None:
     )
     print(f"machine: nproc={os.cpu_count()}, {cpu}; python {sys.version.split()[0]}")
     print(f"file: {args.records:,} records, {size_mb:,.0f} MB, {args.invalid:.0%} invalid\n")
-    rows = [
-        ("dtk validate, 1 worker", measure("dtk-validate", dirty, workers=1)),
-        ("dtk validate, 2 workers", measure("dtk-validate", dirty, workers=2)),
-        ("jsonschema loop", measure("jsonschema-loop", dirty, sample=args.sample)),
-        ("jsonschema-rs loop", measure("jsonschema-rs", dirty)),
-        ("pyarrow read_json", measure("pyarrow-read", clean)),
-        ("pyarrow read_json + zstd", measure("pyarrow-read-write-zstd", clean)),
-        ("HF datasets from_json + to_parquet", measure("hf-datasets", clean)),
+    plan = [
+        ("dtk validate, 1 worker", "dtk-validate", dirty, 1),
+        ("dtk validate, 2 workers", "dtk-validate", dirty, 2),
+        ("dtk validate --exact path, 1 worker", "dtk-validate-exact", dirty, 1),
+        ("jsonschema loop", "jsonschema-loop", dirty, 1),
+        ("jsonschema-rs loop", "jsonschema-rs", dirty, 1),
+        ("pyarrow read_json", "pyarrow-read", clean, 1),
+        ("pyarrow read_json + zstd", "pyarrow-read-write-zstd", clean, 1),
+        ("HF datasets from_json + to_parquet", "hf-datasets", clean, 1),
+        ("dtk build, 1 worker", "dtk-build", dirty, 1),
+        ("dtk build, 2 workers", "dtk-build", dirty, 2),
     ]
-    try:
-        import toolkit.build.release as release
-
-        if hasattr(release, "build_release"):
-            rows.append(("dtk build, 1 worker", measure("dtk-build", dirty, workers=1)))
-            rows.append(("dtk build, 2 workers", measure("dtk-build", dirty, workers=2)))
-    except ImportError:
-        pass
+    only = {name for name in args.only.split(",") if name}
+    rows = [
+        (label, measure(method, path, sample=args.sample, workers=workers))
+        for label, method, path, workers in plan
+        if not only or method in only
+    ]
     print(_table(rows, size_mb, args.records))
     if args.flatness:
         big = args.dir / f"dirty-{args.flatness}.jsonl"

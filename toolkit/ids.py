@@ -16,18 +16,62 @@ from pathlib import Path
 NORMALIZE_CACHE = 8192
 
 
-@lru_cache(maxsize=NORMALIZE_CACHE)
-def normalize_text(text: str) -> str:
-    """NFKC, case-folded, whitespace collapsed: differences a reader would not call a change."""
+#: ASCII letters lowered and ASCII whitespace (as ``str.split`` sees it) made a space, in one
+#: ``bytes.translate``; the bytes of other characters (all >= 0x80 in UTF-8) are untouched.
+_ASCII_FOLD = bytes.maketrans(
+    bytes(range(0x41, 0x5B)) + b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f",
+    bytes(range(0x61, 0x7B)) + b" " * 9,
+)
+_ASCII = bytes(range(0x80))
+#: Above this many distinct characters that casefold changes, ``str.casefold`` is faster.
+_MAX_FOLDED = 24
+
+
+def _folded_char(char: str) -> str:
+    return "".join(" " if c.isspace() else c for c in char.casefold())
+
+
+def normalized_bytes(text: str) -> bytes:
+    """UTF-8 of :func:`normalize_text`, computed mostly on bytes.
+
+    ``str.casefold`` and ``str.split`` cost most of the normalisation of a long, mostly-ASCII
+    text (issue 14). Casefolding is per character (no context), so it is applied as one
+    ``bytes.translate`` for ASCII and one ``bytes.replace`` per distinct non-ASCII character it
+    changes; every whitespace character becomes a space, and runs of spaces are collapsed with
+    ``bytes.replace``. ``tests/test_ids.py`` checks it against the reference on any text.
+    """
+    if text.isascii():
+        data = text.encode("ascii").translate(_ASCII_FOLD)
+    else:
+        data = unicodedata.normalize("NFKC", text).encode("utf-8", "surrogatepass")
+        data = data.translate(_ASCII_FOLD)
+        others = set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+        changes = [(c, f) for c in others if (f := _folded_char(c)) != c]
+        if len(changes) > _MAX_FOLDED:
+            return _reference(text).encode("utf-8", "surrogatepass")
+        for char, folded in changes:
+            data = data.replace(char.encode("utf-8", "surrogatepass"), folded.encode("utf-8"))
+    while b"  " in data:
+        data = data.replace(b"  ", b" ")
+    return data.strip(b" ")
+
+
+def _reference(text: str) -> str:
     if text.isascii():  # NFKC changes nothing and casefold is lower() on ASCII: skip the work
         return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+@lru_cache(maxsize=NORMALIZE_CACHE)
+def normalize_text(text: str) -> str:
+    """NFKC, case-folded, whitespace collapsed: differences a reader would not call a change."""
+    return normalized_bytes(text).decode("utf-8", "surrogatepass")
+
+
 def content_id(title: str, body: str) -> str:
     """16 lowercase hex digits of SHA-256 over the normalised title and body."""
-    key = normalize_text(title) + "\n" + normalize_text(body)
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+    key = normalized_bytes(title) + b"\n" + normalized_bytes(body)
+    return hashlib.sha256(key).hexdigest()[:16]
 
 
 def record_id(record: dict[str, object]) -> str | None:

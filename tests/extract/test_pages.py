@@ -81,7 +81,7 @@ def test_html_article(tmp_path):
     assert record["authors"] == ["Jane Doe"]
     assert record["url"] == "https://news.example.org/2022/09/27/border-queue"
     assert record["retrieved_at"] == "2022-09-28T10:00:00Z"
-    assert record["provenance"]["extractor"] == "html@1.0.0"
+    assert record["provenance"]["extractor"] == "html@1.1.0"
     assert "newsletter" not in record["body"]
 
 

@@ -19,8 +19,15 @@ DISTRICT_HTML = (
 )
 
 
-def warc_record(uri: str, payload: bytes, content_type: str = "text/html") -> bytes:
-    """One uncompressed WARC response record for ``uri`` serving ``payload``."""
+def warc_record(
+    uri: str,
+    payload: bytes,
+    content_type: str = "text/html",
+    *,
+    date: str | None = "2022-10-01T12:00:00Z",
+) -> bytes:
+    """One uncompressed WARC response record for ``uri`` serving ``payload``, captured at
+    ``date`` (its ``WARC-Date`` header, left out when None)."""
     block = (
         b"HTTP/1.1 200 OK\r\nContent-Type: " + content_type.encode() + b"\r\n"
         b"Content-Length: %d\r\n\r\n" % len(payload) + payload
@@ -29,7 +36,8 @@ def warc_record(uri: str, payload: bytes, content_type: str = "text/html") -> by
     return (
         b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: "
         + uri.encode()
-        + b"\r\nWARC-Date: 2022-10-01T12:00:00Z\r\nWARC-Record-ID: <urn:uuid:"
+        + (b"" if date is None else b"\r\nWARC-Date: " + date.encode())
+        + b"\r\nWARC-Record-ID: <urn:uuid:"
         + f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}".encode()
         + b">\r\nContent-Type: application/http; msgtype=response\r\n"
         b"Content-Length: %d\r\n\r\n" % len(block) + block + b"\r\n\r\n"

@@ -42,6 +42,9 @@ class Candidate:
     url: str | None = None
     published: str | None = None
     source_url: str | None = None
+    #: When the page was captured, as the input says (a WARC record's ``WARC-Date``); the
+    #: manifest entry's ``retrieved_at`` wins over it.
+    retrieved_at: str | None = None
 
 
 class Extractor(ABC):
@@ -72,7 +75,9 @@ class Extractor(ABC):
 def build_record(candidate: Candidate, entry: SourceEntry, extractor: str) -> dict[str, Any]:
     """The complete article record for ``candidate``: every schema property present, fields the
     page does not show taken from the manifest entry (publisher, language, license,
-    retrieved_at) or null."""
+    retrieved_at) or null. A capture time the input carries fills ``retrieved_at`` when the
+    manifest entry has none."""
+    retrieved_at = entry.retrieved_at if entry.retrieved_at is not None else candidate.retrieved_at
     return {
         "id": content_id(candidate.title, candidate.body),
         "title": candidate.title,
@@ -86,10 +91,14 @@ def build_record(candidate: Candidate, entry: SourceEntry, extractor: str) -> di
         "dek": candidate.dek,
         "image_caption": candidate.image_caption,
         "authors": list(candidate.authors),
-        "retrieved_at": entry.retrieved_at,
+        "retrieved_at": retrieved_at,
         "license": entry.license,
         "provenance": make_provenance(
-            entry, extractor=extractor, span=candidate.span, source_url=candidate.source_url
+            entry,
+            extractor=extractor,
+            span=candidate.span,
+            source_url=candidate.source_url,
+            retrieved_at=retrieved_at,
         ),
     }
 

@@ -1,7 +1,8 @@
 """HTML pages: the main content found by trafilatura (``html`` extra, imported where used), its
 metadata mapped to the article fields, and the paragraphs it keeps filtered once more for
-newsletter, donation and navigation chrome. Shared with the WARC extractor through
-:func:`html_candidate`.
+newsletter, donation and navigation chrome. What the page declares about itself (JSON-LD
+``NewsArticle``, ``article:``/``og:`` meta, the lead figure's caption; :mod:`html_meta`) comes
+before what trafilatura guesses. Shared with the WARC extractor through :func:`html_candidate`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from toolkit.extract.base import (
     page_issue,
     read_page_bytes,
 )
+from toolkit.extract.html_meta import PageMeta, read_page_meta
 from toolkit.extract.provenance import Span
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
@@ -53,21 +55,33 @@ def html_candidate(
         return "extract.unreadable", "the document is binary, not HTML"
     trafilatura = require_trafilatura(extra)
     try:
-        document = trafilatura.bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=False,
-            deduplicate=False,
+        # Parsed once, as trafilatura would parse the bytes (it works on a copy of the tree).
+        tree = trafilatura.load_html(html, _max_file_size(trafilatura))
+        document = (
+            None
+            if tree is None
+            else trafilatura.bare_extraction(
+                tree,
+                url=url,
+                with_metadata=True,
+                include_comments=False,
+                include_tables=False,
+                deduplicate=False,
+            )
         )
     # trafilatura parses arbitrary markup with lxml and several heuristics; a failure on one
     # document must become an issue, not stop the build.
     except Exception as exc:  # noqa: BLE001
         return "extract.unreadable", f"the HTML could not be parsed: {type(exc).__name__}: {exc}"
-    if document is None or not (document.text or "").strip():
+    if tree is None or document is None or not (document.text or "").strip():
         return "extract.no-article", "no article text was found in the page"
-    title = (document.title or "").strip()
+    try:
+        meta = read_page_meta(tree)
+    # The metadata is a bonus over the text: should reading it fail on some markup not foreseen
+    # (tests/extract/test_input_metadata.py holds the hostile cases), the article stays.
+    except Exception:  # noqa: BLE001
+        meta = PageMeta()
+    title = meta.headline or (document.title or "").strip()
     paragraphs = [p.strip() for p in document.text.split("\n") if p.strip()]
     if title and paragraphs and normalize_text(paragraphs[0]) == normalize_text(title):
         paragraphs = paragraphs[1:]
@@ -79,7 +93,7 @@ def html_candidate(
     dek = (document.description or "").strip() or None
     if dek and normalize_text(dek) in normalize_text(paragraphs[0]):
         dek = None
-    authors = [a.strip() for a in (document.author or "").split(";") if a.strip()]
+    authors = meta.authors or [a.strip() for a in (document.author or "").split(";") if a.strip()]
     date = document.date if isinstance(document.date, str) and _DATE.match(document.date) else None
     page_url = document.url if isinstance(document.url, str) and "://" in document.url else None
     return Candidate(
@@ -89,16 +103,26 @@ def html_candidate(
         dek=dek,
         authors=authors,
         url=page_url,
-        published=date,
+        published=meta.published_date(date),
+        section=meta.section,
+        image_caption=meta.image_caption,
         source_url=url,
     )
+
+
+def _max_file_size(trafilatura: Any) -> int | None:
+    """The size limit trafilatura applies to compressed input when it loads bytes itself."""
+    try:
+        return int(trafilatura.settings.DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE"))
+    except (AttributeError, ValueError, LookupError):
+        return None
 
 
 class HtmlExtractor(Extractor):
     """One article per HTML file."""
 
     name = "html"
-    version = "1.0.0"
+    version = "1.1.0"
 
     def extract(self, path: RawInput, entry: SourceEntry) -> Iterator[Item]:
         data = read_page_bytes(path, entry)

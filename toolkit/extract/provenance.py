@@ -26,12 +26,18 @@ class Span:
 
 
 def make_provenance(
-    entry: SourceEntry, *, extractor: str, span: Span, source_url: str | None = None
+    entry: SourceEntry,
+    *,
+    extractor: str,
+    span: Span,
+    source_url: str | None = None,
+    retrieved_at: str | None = None,
 ) -> dict[str, Any]:
     """The ``provenance`` object of a record from ``entry``'s file.
 
     ``source_url`` is the address of the capture (a WARC record's target URI); it defaults to the
-    manifest entry's ``url``. ``extractor`` is ``name@x.y.z``.
+    manifest entry's ``url``. ``retrieved_at`` (a WARC record's date) likewise defaults to the
+    entry's. ``extractor`` is ``name@x.y.z``.
     """
     return {
         "source_file": entry.path,
@@ -44,7 +50,7 @@ def make_provenance(
             "byte_length": span.byte_length,
         },
         "extractor": extractor,
-        "retrieved_at": entry.retrieved_at,
+        "retrieved_at": retrieved_at if retrieved_at is not None else entry.retrieved_at,
         "license": entry.license,
         "toolkit_version": __version__,
     }

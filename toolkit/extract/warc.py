@@ -1,7 +1,8 @@
 """WARC (and ARC) files, gzipped or not, read with warcio (``warc`` extra, imported where used):
 each HTML response becomes one article through the HTML extractor, with the record's byte offset
-and length as its span. Other records are reported and skipped. A gzip stream cut short is
-checked first, because warcio reads a truncated member silently as a short record.
+and length as its span and its ``WARC-Date`` as ``retrieved_at`` when the manifest gives none.
+Other records are reported and skipped. A gzip stream cut short is checked first, because warcio
+reads a truncated member silently as a short record.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from toolkit.extract.base import (
     build_record,
     page_issue,
 )
+from toolkit.extract.dates import parse_timestamp
 from toolkit.extract.html import html_candidate
 from toolkit.extract.provenance import Span
 from toolkit.issues import Issue
@@ -108,7 +110,7 @@ class WarcExtractor(Extractor):
     """One article per HTML response record of a WARC file."""
 
     name = "warc"
-    version = "1.0.0"
+    version = "1.1.0"
     size = 0
 
     def extract(self, path: RawInput, entry: SourceEntry) -> Iterator[Item]:
@@ -241,6 +243,11 @@ class WarcExtractor(Extractor):
         if isinstance(result, tuple):
             rule, message = result
             return Issue(entry.path, 1, "", rule, f"{where}: {message}")
+        # An ARC record read without conversion names its 14-digit capture time archive-date.
+        captured = record.rec_headers.get_header("WARC-Date") or record.rec_headers.get_header(
+            "archive-date"
+        )
+        result.retrieved_at = parse_timestamp(captured, date_only=False)
         return result
 
 

@@ -50,6 +50,7 @@ class JsonlReader(Reader):
         self.start, self.end = start, end
         self.data = data
         self.newlines = 0
+        self.crlf_seen = False
 
     def _chunks(self) -> Iterator[bytes]:
         if self.data is not None:
@@ -94,64 +95,75 @@ class JsonlReader(Reader):
 
     def batches(self) -> Iterator[Batch]:
         batch = Batch()
-        crlf_seen = False
-        bom_possible = self.start == 0
+        self.crlf_seen = False
         for line_no, content, terminated in self.raw_lines():
-            if content is None:
-                batch.attempted += 1
-                batch.failed.append(line_no)
-                batch.issues.append(
-                    Issue(
-                        self.display,
-                        line_no,
-                        "",
-                        "record.too-long",
-                        f"line is longer than {self.max_line_bytes:,} bytes; split the record or "
-                        "raise --max-line-bytes",
-                    )
+            added = self.read_line(batch, line_no, content, terminated)
+            if added and len(batch.records) >= self.batch_size:
+                yield batch
+                batch = Batch()
+        if batch.records or batch.issues or batch.attempted:
+            yield batch
+
+    def read_line(
+        self, batch: Batch, line_no: int, content: bytes | None, terminated: bool, offset: int = 0
+    ) -> bool:
+        """Add one line to ``batch``, as a record or as issues; True when it added a record.
+
+        The exact handling of every line (BOM, CRLF, blank, too long, parse problems); the
+        chunked reader (``readers/chunked.py``) sends here every line it does not take itself.
+        ``offset`` is where the line starts in the file, kept on the record.
+        """
+        if content is None:
+            batch.attempted += 1
+            batch.failed.append(line_no)
+            batch.issues.append(
+                Issue(
+                    self.display,
+                    line_no,
+                    "",
+                    "record.too-long",
+                    f"line is longer than {self.max_line_bytes:,} bytes; split the record or "
+                    "raise --max-line-bytes",
                 )
-                continue
-            if line_no == 1 and bom_possible and content.startswith(BOM):
-                content = content[len(BOM) :]
-                batch.issues.append(bom_issue(self.display))
-            if content.endswith(b"\r"):
-                content = content[:-1]
-                if not crlf_seen:
-                    crlf_seen = True
-                    batch.issues.append(
-                        Issue(
-                            self.display,
-                            line_no,
-                            "",
-                            "format.crlf",
-                            "lines end with CRLF; they are read as LF (reported once per file)",
-                            severity="warning",
-                        )
-                    )
-            if not content.strip():
+            )
+            return False
+        if line_no == 1 and self.start == 0 and content.startswith(BOM):
+            content = content[len(BOM) :]
+            batch.issues.append(bom_issue(self.display))
+        if content.endswith(b"\r"):
+            content = content[:-1]
+            if not self.crlf_seen:
+                self.crlf_seen = True
                 batch.issues.append(
                     Issue(
                         self.display,
                         line_no,
                         "",
-                        "format.blank-line",
-                        "blank line skipped",
+                        "format.crlf",
+                        "lines end with CRLF; they are read as LF (reported once per file)",
                         severity="warning",
                     )
                 )
-                continue
-            batch.attempted += 1
-            value, issue = parse_record(
-                content, file=self.display, line=line_no, unterminated=not terminated
+        if not content.strip():
+            batch.issues.append(
+                Issue(
+                    self.display,
+                    line_no,
+                    "",
+                    "format.blank-line",
+                    "blank line skipped",
+                    severity="warning",
+                )
             )
-            if issue is not None:
-                batch.issues.append(issue)
-                batch.failed.append(line_no)
-            else:
-                assert value is not None
-                batch.records.append(ParsedRecord(line_no, 0, value))
-                if len(batch.records) >= self.batch_size:
-                    yield batch
-                    batch = Batch()
-        if batch.records or batch.issues or batch.attempted:
-            yield batch
+            return False
+        batch.attempted += 1
+        value, issue = parse_record(
+            content, file=self.display, line=line_no, unterminated=not terminated
+        )
+        if issue is not None:
+            batch.issues.append(issue)
+            batch.failed.append(line_no)
+            return False
+        assert value is not None
+        batch.records.append(ParsedRecord(line_no, offset, value))
+        return True

@@ -32,8 +32,10 @@ from toolkit.parallel import (
 from toolkit.raw import MANIFEST_NAME, check_entry, normalize_raw_path, unlisted_files
 from toolkit.readers import reader_for
 from toolkit.readers.base import DEFAULT_MAX_LINE_BYTES
+from toolkit.readers.chunked import ChunkedJsonlReader
 from toolkit.readers.jsonl import JsonlReader
 from toolkit.schema import SchemaSet, default_schemas, load_schema_set
+from toolkit.validate.duplicates import KeyColumns, duplicate_issues, released_title_keys
 from toolkit.validate.messages import descriptions_of
 from toolkit.validate.record import RecordSchema, validate_record
 
@@ -87,6 +89,8 @@ class _Settings:
     #: A part stops after this many errors of its own: later ones could never be reported.
     stop_after: int | None
     strict: bool
+    #: The reference path (every line through ``JsonlReader``, every record's content id).
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ class _PartResult:
     record_lines: array[int] | None = None
     ids: array[int] = field(default_factory=lambda: array("Q"))
     id_lines: array[int] = field(default_factory=lambda: array("q"))
+    #: The fast path's cheap duplicate keys (``validate/duplicates.py``) instead of ``ids``.
+    keys: KeyColumns | None = None
 
 
 _WORKER: dict[str, Any] = {}
@@ -147,10 +153,16 @@ def _check_part(part: _Part) -> _PartResult:
     listed: set[str] = set()
     errors = 0
     options: dict[str, Any] = {"display": display, "max_line_bytes": settings.max_line_bytes}
+    lines_reader = JsonlReader if settings.exact else ChunkedJsonlReader
     if part.start or part.end is not None:
-        reader: Any = JsonlReader(part.path, start=part.start, end=part.end, **options)
+        reader: Any = lines_reader(part.path, start=part.start, end=part.end, **options)
     else:
         reader = reader_for(part.path, **options)
+        if type(reader) is JsonlReader and not settings.exact:
+            reader = ChunkedJsonlReader(part.path, **options)
+    keys = None if settings.exact else KeyColumns()
+    result.keys = keys
+    chunked = isinstance(reader, ChunkedJsonlReader)
     try:
         for batch in reader.batches():
             result.records += batch.attempted
@@ -168,7 +180,9 @@ def _check_part(part: _Part) -> _PartResult:
                     found += check_entry(
                         part.path.parent, value, file=display, line=line, seen=seen_paths
                     )
-                if with_ids and (rid := record_id(value)) is not None:
+                if with_ids and keys is not None:
+                    keys.add(value, line, record.offset if chunked else None)
+                elif with_ids and (rid := record_id(value)) is not None:
                     ids.append(int(rid, 16))
                     id_lines.append(line)
             if record_lines is not None and batch.failed:
@@ -342,6 +356,7 @@ def validate_paths(
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
     schema_dir: Path | None = None,
     workers: int | None = None,
+    exact: bool = False,
 ) -> ValidationReport:
     """Validate JSONL/JSON submission files and ``sources.jsonl`` manifests.
 
@@ -356,6 +371,9 @@ def validate_paths(
         dist: a release whose ids count as already taken (``record.exists``).
         strict: count warnings (BOM, CRLF, blank lines, unlisted raw files) as errors.
         workers: processes to use (default: one per core); small inputs stay in-process.
+        exact: take the reference path: every line through the exact reader and every
+            record's full content id. The report is the same (differential tests prove it),
+            only slower; for tests and debugging.
     """
     extra = [Path(schema)] if schema.endswith(".json") else []
     schemas: SchemaSet = (
@@ -376,11 +394,13 @@ def validate_paths(
         max_line_bytes,
         max_errors,
         strict,
+        exact,
     )
 
     ids: list[array[int]] = []
     id_lines: list[array[int]] = []
     id_files: list[int] = []
+    columns: list[tuple[int, KeyColumns]] = []
     errors_so_far = sum(1 for s in states for i in s.issues if _is_error(i, strict))
     stopped = max_errors is not None and errors_so_far > max_errors
     if not stopped:
@@ -408,11 +428,21 @@ def validate_paths(
                 ids.append(result.ids)
                 id_lines.append(result.id_lines)
                 id_files.append(part.file_index)
+            if result.keys is not None and len(result.keys.keys):
+                columns.append((part.file_index, result.keys.shifted(base)))
             errors_so_far += sum(1 for i in result.issues if _is_error(i, strict))
             if max_errors is not None and errors_so_far > max_errors:
                 break  # the cut lies in what is merged already: later parts cannot matter
-    existing = released_ids(dist) if dist is not None and ids else set()
-    duplicates = _duplicate_issues(states, ids, id_lines, id_files, existing)
+    existing = released_ids(dist) if dist is not None and (ids or columns) else set()
+    if exact:
+        duplicates = _duplicate_issues(states, ids, id_lines, id_files, existing)
+    else:
+        displays = [state.display for state in states]
+        files = [Path(state.display) for state in states]
+        for part in parts:
+            files[part.file_index] = part.path
+        released_keys = released_title_keys(dist) if existing and dist is not None else None
+        duplicates = duplicate_issues(displays, files, columns, existing, released_keys)
     _finish(report, states, duplicates, max_errors, strict)
     return report
 
