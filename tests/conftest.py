@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from tests.helpers import ARTICLE, LISTING, RAW
 from tests.helpers.hostile import hostile_raw
+from tests.helpers.project import Project
 from tests.helpers.releases import standard_release
 from toolkit.build.release import build_release
 from toolkit.cli import main
@@ -45,6 +46,15 @@ def raw_copy(tmp_path: Path) -> Path:
     ]
     (target / "sources.jsonl").write_text("\n".join(entries) + "\n", encoding="utf-8")
     return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """``tmp_path/project``: an empty ``raw/`` (the attack tests add files and manifest entries)
+    with ``dist/`` beside it, built with one worker."""
+    root = tmp_path / "project"
+    (root / "raw").mkdir(parents=True)
+    return Project(root)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from toolkit._version import __version__
 from toolkit.errors import (
     BuildLockedError,
     InputError,
+    OutputError,
     SchemaError,
     ToolkitError,
     UsageError,
@@ -30,7 +31,14 @@ if TYPE_CHECKING:
     from toolkit.report import ReportSummary
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-CANNOT_PROCEED = (UsageError, InputError, SchemaError, BuildLockedError, WorkerError)
+CANNOT_PROCEED = (
+    UsageError,
+    InputError,
+    SchemaError,
+    BuildLockedError,
+    OutputError,
+    WorkerError,
+)
 UNREADABLE_RULES = frozenset({"file.not-found", "file.unreadable", "file.no-inputs"})
 F = TypeVar("F", bound=Callable[..., Any])
 

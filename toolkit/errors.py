@@ -14,6 +14,7 @@ Every exception derives from :class:`ToolkitError`, whose message tells the user
         ├── ManifestError      a release's manifest.json is missing, damaged or of another shape
         ├── MetadataError      the card's metadata holds values the Hub does not accept
         ├── BuildLockedError   another build holds the release lock
+        ├── OutputError        the release cannot be written where asked (read-only folder)
         └── VersionBumpError   the dataset version is too small for what the release changes
 """
 
@@ -69,6 +70,10 @@ class MetadataError(ReleaseError):
 
 class BuildLockedError(ReleaseError):
     """Another ``dtk build`` is writing the same release."""
+
+
+class OutputError(ReleaseError):
+    """The release cannot be written where it was asked to go (a read-only folder)."""
 
 
 class VersionBumpError(ReleaseError):

@@ -33,6 +33,17 @@ RULES: dict[str, str] = {
     "json.duplicate-key": "An object has the same key twice; JSON parsers would silently keep one.",
     "json.not-object": "A record must be a JSON object.",
     "json.too-deep": "The value nests deeper than the parser's limit.",
+    "json.integer-too-large": (
+        "An integer too large for any number type (beyond a 64-bit float, including past "
+        "CPython's 4,300-digit limit); write it as a string."
+    ),
+    "json.number-overflow": "A number such as 1e999 overflows to infinity; write it as a string.",
+    "json.lone-surrogate": (
+        "A string holds a \\uD800-\\uDFFF escape without its other half: not a character."
+    ),
+    "record.more-errors": (
+        "A record has more errors than are listed (the first 50); the message counts the rest."
+    ),
     "record.too-long": "A line is longer than the configured byte limit; it is skipped.",
     "record.duplicate": "Two records in the input have the same content id (same title and body).",
     "record.exists": "A record with this content id is already in the current release in dist/.",
@@ -41,10 +52,23 @@ RULES: dict[str, str] = {
     "manifest.unsafe-path": (
         "The path leaves raw/ (.., absolute, symlink out) or holds control characters."
     ),
-    "manifest.duplicate-path": "The manifest lists the same file twice.",
+    "manifest.duplicate-path": (
+        "The manifest lists the same file twice (under any spelling: ./a, a, a hard link or a "
+        "symlink inside raw/)."
+    ),
+    "manifest.unreadable-file": (
+        "The listed file cannot be opened (a name too long, permissions); only this entry fails."
+    ),
     "manifest.unlisted-file": "A file in raw/ has no manifest entry (warning).",
     "extract.no-article": "The page yields no article text.",
-    "extract.unreadable": "The raw file cannot be decoded or parsed by its extractor.",
+    "extract.unreadable": (
+        "The raw file cannot be read safely (not a regular file, outside raw/, replaced after "
+        "the manifest check) or decoded or parsed by its extractor."
+    ),
+    "extract.changed": (
+        "The bytes read from a raw file are not the ones the manifest's SHA-256 lists (it changed "
+        "after the check); nothing is extracted from it."
+    ),
     "extract.skipped-record": "A WARC record is not an HTML response and was skipped (warning).",
     "extract.unknown-profile": (
         "The manifest names a profile not in toolkit/profiles/; the generic path is used (warning)."

@@ -5,13 +5,18 @@ Kept apart from ``validate.py`` because the build reuses the same mechanics. Res
 back in task order, so whatever consumes them produces the same output for any worker count.
 Processes are started with ``spawn`` (no fork of a process that holds threads, the same on every
 platform), which costs about a second per worker to import the toolkit: small inputs stay
-in-process.
+in-process. Workers die with their parent: a killed ``dtk`` must not leave them (and, through
+them, the resource tracker) running and holding the caller's pipes (issue 12).
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -45,30 +50,74 @@ def range_size(file_bytes: int, workers: int) -> int:
     return max(MIN_RANGE_BYTES, min(MAX_RANGE_BYTES, file_bytes // (4 * workers) + 1))
 
 
-def split_ranges(path: Path, size: int) -> list[tuple[int, int]]:
-    """``[start, end)`` byte ranges of ``path`` of about ``size`` bytes, each starting at the
-    beginning of a line (just after a newline), together covering the whole file."""
-    total = path.stat().st_size
+def split_ranges(path: Path | int, size: int) -> list[tuple[int, int]]:
+    """``[start, end)`` byte ranges of ``path`` (or of the open descriptor ``path``) of about
+    ``size`` bytes, each starting at the beginning of a line (just after a newline), together
+    covering the whole file."""
+    if isinstance(path, int):
+        return _split_fd(path, size)
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        return _split_fd(fd, size)
+    finally:
+        os.close(fd)
+
+
+def _split_fd(fd: int, size: int) -> list[tuple[int, int]]:
+    total = os.fstat(fd).st_size
     bounds = [0]
-    with path.open("rb") as handle:
-        while bounds[-1] + size < total:
-            position = bounds[-1] + size
-            handle.seek(position - 1)
-            while True:
-                block = handle.read(_SCAN)
-                if not block:
-                    position = total
-                    break
-                found = block.find(b"\n")
-                if found != -1:
-                    position += found
-                    break
-                position += len(block)
-            if position >= total:
+    while bounds[-1] + size < total:
+        position = bounds[-1] + size
+        scan = position - 1
+        while True:
+            block = os.pread(fd, _SCAN, scan)
+            if not block:
+                position = total
                 break
-            bounds.append(position)
+            found = block.find(b"\n")
+            if found != -1:
+                position = scan + found + 1
+                break
+            scan += len(block)
+        if position >= total:
+            break
+        bounds.append(position)
     bounds.append(total)
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a] or [(0, total)]
+
+
+_PR_SET_PDEATHSIG = 1
+#: How often a worker checks that its parent is still alive (where the kernel cannot tell it).
+WATCHDOG_SECONDS = 1.0
+
+
+def _exit_with(parent: int) -> None:
+    """Exit this worker as soon as ``parent`` is gone."""
+    while os.getppid() == parent:
+        time.sleep(WATCHDOG_SECONDS)
+    os._exit(1)
+
+
+def _worker_start(
+    parent: int, initializer: Callable[..., object] | None, initargs: tuple[object, ...]
+) -> None:
+    """Worker initializer: tie the worker's life to ``parent``, then run the caller's one.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``PR_SET_PDEATHSIG``); everywhere a
+    daemon thread watches the parent id, which also covers a parent that died before this ran.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the watchdog alone
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(
+        target=_exit_with, args=(parent,), name="dtk-parent-watchdog", daemon=True
+    ).start()
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def ordered_map(
@@ -89,11 +138,11 @@ def ordered_map(
         yield from map(func, tasks)
         return
     context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(  # typeshed cannot match initargs to a Callable[..., object]
+    executor = ProcessPoolExecutor(
         workers,
         mp_context=context,
-        initializer=initializer,
-        initargs=initargs,  # type: ignore[arg-type]
+        initializer=_worker_start,
+        initargs=(os.getpid(), initializer, initargs),
     )
     try:
         futures = [executor.submit(func, task) for task in tasks]

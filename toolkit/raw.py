@@ -1,15 +1,21 @@
 """The raw-file manifest ``raw/sources.jsonl``: one entry per capture, checked against
 ``schema/source.schema.json``, and each listed file checked on disk (inside ``raw/``, present,
-SHA-256 as stated). The build reads raw files only through entries that passed here.
+SHA-256 as stated). The build reads raw files only through entries that passed here, and only
+through :func:`open_raw`: one descriptor, opened without following a final symlink, checked to
+be a regular file inside ``raw/`` and the same file (device and inode) the manifest check saw,
+whose bytes are hashed as they are read, so what is extracted is what was hashed (issue 12).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import os
+import posixpath
+import stat
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from toolkit.files import sha256_file
 from toolkit.issues import Issue
 
 MANIFEST_NAME = "sources.jsonl"
@@ -36,6 +42,9 @@ class SourceEntry(SourceFields):
     """One manifest entry whose file was found and verified, with its line in the manifest."""
 
     line: int
+    #: ``(device, inode, size)`` of the file the manifest check opened, set by
+    #: :func:`toolkit.validate.sources.load_manifest`; a later open must find the same file.
+    identity: tuple[int, int, int] | None = None
 
     @classmethod
     def from_record(cls, record: dict[str, Any], line: int) -> SourceEntry:
@@ -73,47 +82,209 @@ def safe_raw_path(raw_dir: Path, relative: str) -> Path | str:
     return full
 
 
-def check_entry(
-    raw_dir: Path, record: dict[str, Any], *, file: str, line: int, seen: dict[str, int]
-) -> list[Issue]:
-    """On-disk checks of one schema-valid manifest entry."""
-    relative = record["path"]
-    if relative in seen:
-        return [
-            Issue(
-                file,
-                line,
-                "/path",
-                "manifest.duplicate-path",
-                f"{relative!r} is already listed on line {seen[relative]}",
-            )
-        ]
-    seen[relative] = line
+#: Largest raw file read whole into memory (large JSONL files are read in byte ranges).
+MAX_RAW_BYTES = 1 << 30
+
+
+class RawFileError(Exception):
+    """A raw file cannot be opened safely; the message says why (internal: callers turn it into
+    an issue)."""
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A raw file opened once: its descriptor and what ``fstat`` said of it. Read it with
+    :meth:`read`; never reopen its path."""
+
+    fd: int
+    path: str
+    identity: tuple[int, int, int]
+
+    def read(self, start: int = 0, end: int | None = None) -> bytes:
+        """The bytes ``[start, end)`` of the opened file (to its end when ``end`` is None)."""
+        stop = self.identity[2] if end is None else end
+        parts, position = [], start
+        while position < stop:
+            chunk = os.pread(self.fd, min(1 << 22, stop - position), position)
+            if not chunk:
+                break
+            parts.append(chunk)
+            position += len(chunk)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+    def __enter__(self) -> RawFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _opened_path(fd: int) -> Path | None:
+    """Where the kernel says descriptor ``fd`` points (Linux ``/proc``), or None elsewhere."""
+    try:
+        return Path(os.readlink(f"/proc/self/fd/{fd}"))
+    except OSError:
+        return None
+
+
+def open_raw(raw_dir: Path, relative: str, identity: tuple[int, int, int] | None = None) -> RawFile:
+    """Open ``raw_dir/relative`` for reading, once and safely.
+
+    The path is resolved (a symlink inside ``raw/`` is allowed), then opened with
+    ``O_NOFOLLOW``; the opened descriptor must be a regular file, lie inside ``raw_dir`` (asked
+    of the kernel, so a folder swapped for a symlink after the check is caught), and when
+    ``identity`` is given, be that same device, inode and size.
+
+    Raises:
+        RawFileError: any of these fails; nothing of the file was read.
+    """
     target = safe_raw_path(raw_dir, relative)
     if isinstance(target, str):
-        return [Issue(file, line, "/path", "manifest.unsafe-path", f"{relative!r}: {target}")]
-    if not target.is_file():
-        return [
-            Issue(
-                file,
-                line,
-                "/path",
-                "manifest.missing-file",
-                f"{relative!r} is not a file in {raw_dir}; add it or remove this entry",
+        raise RawFileError(target)
+    try:
+        root = raw_dir.resolve()
+        resolved = target.resolve()
+    except OSError as exc:
+        raise RawFileError(f"the path cannot be resolved: {exc.strerror}") from exc
+    if not resolved.is_relative_to(root):
+        raise RawFileError("the path (through a symlink) points outside raw/")
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
+    try:
+        fd = os.open(resolved, flags)
+    except OSError as exc:
+        raise RawFileError(f"cannot open the file: {exc.strerror}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RawFileError("not a regular file")
+        opened = _opened_path(fd)
+        if opened is not None and not opened.is_relative_to(root):
+            raise RawFileError("the opened file lies outside raw/ (a path was swapped)")
+        found = (info.st_dev, info.st_ino, info.st_size)
+        if identity is not None and found[:2] != identity[:2]:
+            raise RawFileError(
+                "the file was replaced after the manifest check (another inode); build again"
             )
-        ]
-    actual = sha256_file(target)
+    except BaseException:
+        os.close(fd)
+        raise
+    return RawFile(fd, relative, found)
+
+
+def read_raw(raw_dir: Path, entry: SourceEntry, *, limit: int = MAX_RAW_BYTES) -> bytes | Issue:
+    """The whole file of ``entry``, read once through :func:`open_raw` and checked against the
+    manifest's SHA-256, or the issue saying why nothing of it may be used (``extract.unreadable``
+    for a file that cannot be opened safely, ``extract.changed`` for one whose bytes are not the
+    ones the manifest lists)."""
+    try:
+        with open_raw(raw_dir, entry.path, entry.identity) as raw:
+            if raw.identity[2] > limit:
+                return Issue(
+                    entry.path,
+                    1,
+                    "",
+                    "extract.unreadable",
+                    f"the file is larger than {limit:,} bytes; split it",
+                )
+            data = raw.read()
+    except RawFileError as exc:
+        return Issue(entry.path, 1, "", "extract.unreadable", f"{entry.path!r}: {exc}")
+    except OSError as exc:
+        return Issue(
+            entry.path, 1, "", "extract.unreadable", f"cannot read the file: {exc.strerror}"
+        )
+    return changed_issue(entry, hashlib.sha256(data).hexdigest(), entry.sha256) or data
+
+
+def changed_issue(entry: SourceEntry, actual: str, expected: str) -> Issue | None:
+    """The ``extract.changed`` issue when the bytes read hash to ``actual``, not ``expected``."""
+    if actual == expected:
+        return None
+    return Issue(
+        entry.path,
+        1,
+        "/sha256",
+        "extract.changed",
+        f"{entry.path!r} changed after the manifest check (the bytes read have SHA-256 "
+        f"{actual}, the manifest says {expected}); nothing was extracted from it: check the "
+        "file, update its entry and build again",
+    )
+
+
+def file_identity(raw_dir: Path, relative: str) -> tuple[int, int, int] | None:
+    """``(device, inode, size)`` of the file an entry names, as :func:`open_raw` sees it."""
+    try:
+        with open_raw(raw_dir, relative) as raw:
+            return raw.identity
+    except (RawFileError, OSError):
+        return None
+
+
+def normalize_raw_path(relative: str) -> str:
+    """One spelling of a path inside ``raw/``: ``./a.jsonl``, ``.//a.jsonl`` and ``a.jsonl`` are
+    all ``a.jsonl`` (``..`` is refused before this matters)."""
+    return posixpath.normpath(relative.replace("\\", "/"))
+
+
+def check_entry(
+    raw_dir: Path, record: dict[str, Any], *, file: str, line: int, seen: dict[Any, int]
+) -> list[Issue]:
+    """On-disk checks of one schema-valid manifest entry. ``seen`` maps each file already listed
+    (by its normalised path and by its device and inode, so a hard link or a symlink inside
+    ``raw/`` is the same file) to its line. A problem with this entry's file (missing, a name
+    too long to open, unreadable) is an issue on this entry only."""
+    relative = record["path"]
+
+    def issue(pointer: str, rule: str, message: str) -> list[Issue]:
+        return [Issue(file, line, pointer, rule, message)]
+
+    spelling = ("path", normalize_raw_path(relative))
+    if spelling in seen:
+        return issue(
+            "/path",
+            "manifest.duplicate-path",
+            f"{relative!r} names the same file as line {seen[spelling]}; list each file once",
+        )
+    seen[spelling] = line
+    target = safe_raw_path(raw_dir, relative)
+    if isinstance(target, str):
+        return issue("/path", "manifest.unsafe-path", f"{relative!r}: {target}")
+    try:
+        exists = target.is_file()
+    except OSError as exc:
+        return issue(
+            "/path",
+            "manifest.unreadable-file",
+            f"{relative!r} cannot be opened: {exc.strerror}; fix the path or the file",
+        )
+    if not exists:
+        return issue(
+            "/path",
+            "manifest.missing-file",
+            f"{relative!r} is not a file in {raw_dir}; add it or remove this entry",
+        )
+    found = _sha256_raw(raw_dir, relative)
+    if isinstance(found, Issue):
+        return [replace(found, file=file, line=line, pointer="/path")]
+    actual, identity = found
+    if identity[:2] in seen:
+        return issue(
+            "/path",
+            "manifest.duplicate-path",
+            f"{relative!r} is the same file (a link) as the one listed on line "
+            f"{seen[identity[:2]]}; list each file once",
+        )
+    seen[identity[:2]] = line
     if actual != record["sha256"]:
-        return [
-            Issue(
-                file,
-                line,
-                "/sha256",
-                "manifest.sha256",
-                f"{relative!r} has SHA-256 {actual}, not {record['sha256']}: the file changed "
-                "since it was listed; check it and update the entry",
-            )
-        ]
+        return issue(
+            "/sha256",
+            "manifest.sha256",
+            f"{relative!r} has SHA-256 {actual}, not {record['sha256']}: the file changed "
+            "since it was listed; check it and update the entry",
+        )
     return []
 
 
@@ -134,3 +305,19 @@ def unlisted_files(raw_dir: Path, listed: set[str], *, file: str) -> list[Issue]
                 )
             )
     return issues
+
+
+def _sha256_raw(raw_dir: Path, relative: str) -> tuple[str, tuple[int, int, int]] | Issue:
+    """SHA-256 and identity of the file, read through :func:`open_raw`, or the issue why not."""
+    digest = hashlib.sha256()
+    try:
+        with open_raw(raw_dir, relative) as raw:
+            position, size = 0, raw.identity[2]
+            while position < size and (chunk := os.pread(raw.fd, 1 << 20, position)):
+                digest.update(chunk)
+                position += len(chunk)
+    except RawFileError as exc:
+        return Issue("", 0, "", "manifest.unsafe-path", f"{relative!r}: {exc}")
+    except OSError as exc:
+        return Issue("", 0, "", "manifest.unreadable-file", f"{relative!r}: {exc.strerror}")
+    return digest.hexdigest(), raw.identity

@@ -1,8 +1,8 @@
 """The test suite's shared kit: paths of the committed data (raw/, the release in dist/), record
-and release builders, raw/ trees, WARC bytes, labelled pages, synthetic releases for the report,
-and the subprocess probes. Fixtures live in ``tests/conftest.py`` (and the conftest of a stage
-folder, for fixtures only that stage uses); test modules import helpers from here and never from
-one another or from a conftest."""
+and release builders, raw/ trees, throwaway projects for the attack tests (``project.py``), WARC
+bytes, labelled pages, synthetic releases for the report, and the subprocess probes. Fixtures
+live in ``tests/conftest.py`` (and the conftest of a stage folder, for fixtures only that stage
+uses); test modules import helpers from here and never from one another or from a conftest."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -78,6 +79,30 @@ def test_excerpts_refuse_paths_outside_raw(tmp_path):
     excerpt = RawExcerpts(tmp_path / "raw", {}).lines("../secret", 1, 1)
     assert excerpt["lines"] == []
     assert excerpt["missing"].startswith("not read: ")
+
+
+def test_excerpts_never_follow_a_symlink_out_of_raw(tmp_path):
+    # The same bytes as the manifest lists, but outside raw/: still not read (issue 12).
+    (tmp_path / "raw").mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"TOP SECRET\n")
+    (tmp_path / "raw" / "a.txt").symlink_to(secret)
+    digest = hashlib.sha256(b"TOP SECRET\n").hexdigest()
+    excerpt = RawExcerpts(tmp_path / "raw", {"a.txt": digest}).lines("a.txt", 1, 1)
+    assert excerpt["lines"] == []
+    assert excerpt["missing"].startswith("not read: ")
+
+
+def test_excerpts_are_read_from_the_file_that_was_hashed(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_bytes(b"one\ntwo\n")
+    digest = hashlib.sha256(b"one\ntwo\n").hexdigest()
+    with RawExcerpts(tmp_path / "raw", {"a.txt": digest}) as excerpts:
+        assert excerpts.lines("a.txt", 1, 1)["lines"] == ["one"]
+        # Replaced after the check: the excerpts still come from the bytes that were hashed.
+        (tmp_path / "raw" / "new").write_bytes(b"FORGED\nFORGED\n")
+        (tmp_path / "raw" / "new").replace(tmp_path / "raw" / "a.txt")
+        assert excerpts.lines("a.txt", 2, 2)["lines"] == ["two"]
 
 
 def test_rejects_are_grouped_by_rule_and_duplicates_find_the_kept_record(tmp_path):

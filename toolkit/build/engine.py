@@ -5,15 +5,25 @@ byte-identical whichever one ran it.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import os
+import signal
+import subprocess
+import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
-from toolkit.errors import UsageError
+from toolkit.errors import UsageError, WorkerError
 from toolkit.parallel import default_workers, ordered_map
 
 T = TypeVar("T")
 R = TypeVar("R")
+#: Ray gets this many tries to start: on a busy machine its node can time out starting (Ray
+#: waits 30 s for it), and a second try usually succeeds.
+RAY_START_ATTEMPTS = 2
 
 
 def run_local(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterator[R]:
@@ -37,34 +47,128 @@ def run_ray(fn: Callable[[T], R], tasks: Sequence[T], address: str | None) -> It
         yield from _run_ray_data(ray, cloudpickle, fn, tasks, address)
 
 
+#: How long a Ray process killed after shutdown gets to exit before it is given up on.
+REAP_SECONDS = 10.0
+
+
+def _ray_children() -> set[int]:
+    """Pids of this process's children that run Ray (Linux ``/proc``; empty elsewhere)."""
+    found = set()
+    me = os.getpid()
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == me and b"ray" in command:
+            found.add(int(entry.name))
+    return found
+
+
+def _ray_popens(before: set[int]) -> list[subprocess.Popen[Any]]:
+    """Ray's ``Popen`` objects, still alive in this process, of processes started since
+    ``before`` and not yet waited for (an exited one is a zombie, whose command line is gone)."""
+    return [
+        found
+        for found in gc.get_objects()
+        if isinstance(found, subprocess.Popen)
+        and found.returncode is None
+        and found.pid not in before
+        and "ray" in str(found.args)
+    ]
+
+
+def _reap(before: set[int]) -> None:
+    """Kill and reap the Ray processes this process started since ``before``.
+
+    Ray keeps a ``subprocess.Popen`` for each process it starts; one collected while its
+    ``returncode`` is unset warns "subprocess N is still running" (a ResourceWarning) even
+    after the process was reaped by pid. So a process that has a live ``Popen`` is reaped
+    through it (which sets its ``returncode``), and only the others by pid.
+    """
+    popens = _ray_popens(before)
+    left = (_ray_children() - before) | {found.pid for found in popens}
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    for found in popens:
+        with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+            found.wait(timeout=REAP_SECONDS)
+            left.discard(found.pid)
+    deadline = time.monotonic() + REAP_SECONDS
+    while left and time.monotonic() < deadline:
+        for pid in list(left):
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:  # already reaped (by its Popen object)
+                done = pid
+            if done:
+                left.discard(pid)
+        time.sleep(0.05)
+
+
+def shutdown_ray(ray: Any, before: set[int], *, failed_start: bool = False) -> None:
+    """``ray.shutdown``, and no Ray process started since ``before`` left running. After a
+    failed ``ray.init`` no node object knows the raylet and GCS it started: they are killed
+    and reaped first, before their ``Popen`` objects are collected (a ResourceWarning, and
+    processes holding ~1 GB, otherwise)."""
+    if failed_start:
+        _reap(before)
+    ray.shutdown()
+    _reap(before)
+
+
+def start_ray(ray: Any, address: str | None) -> set[int]:
+    """``ray.init``, tried ``RAY_START_ATTEMPTS`` times; after each failed try the raylet and GCS
+    processes it started are shut down and reaped. Returns the Ray processes that ran before,
+    for :func:`shutdown_ray`.
+
+    Raises:
+        WorkerError: Ray did not start (exit 2: nothing was written).
+    """
+    before = _ray_children()
+    failure: Exception | None = None
+    for _ in range(RAY_START_ATTEMPTS):
+        try:
+            ray.init(
+                address=address,
+                include_dashboard=False,
+                log_to_driver=False,
+                configure_logging=False,
+                ignore_reinit_error=True,
+            )
+            return before
+        except Exception as exc:  # Ray raises a bare Exception when its node times out
+            failure = exc
+            shutdown_ray(ray, before, failed_start=True)
+    raise WorkerError(
+        f"Ray did not start ({failure}); nothing was written; try again when the machine is "
+        "less busy, check --ray-address, or build with --engine local"
+    ) from failure
+
+
 def _run_ray_data(
     ray: Any, cloudpickle: Any, fn: Callable[[T], R], tasks: Sequence[T], address: str | None
 ) -> Iterator[R]:
     started = not ray.is_initialized()
-    if started:
-        ray.init(
-            address=address,
-            include_dashboard=False,
-            log_to_driver=False,
-            configure_logging=False,
-            ignore_reinit_error=True,
-        )
-    context = ray.data.DataContext.get_current()
-    context.execution_options.preserve_order = True
-    context.enable_progress_bars = False
-    payloads = [{"i": i, "task": cloudpickle.dumps(t)} for i, t in enumerate(tasks)]
-
-    def apply(row: dict[str, Any]) -> dict[str, Any]:
-        from ray import cloudpickle as cp
-
-        return {"i": row["i"], "result": cp.dumps(fn(cp.loads(row["task"])))}
-
-    dataset = ray.data.from_items(payloads, override_num_blocks=max(1, len(payloads))).map(apply)
+    before = start_ray(ray, address) if started else set()
     try:
-        rows = sorted(dataset.take_all(), key=lambda row: row["i"])
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True
+        context.enable_progress_bars = False
+        payloads = [{"i": i, "task": cloudpickle.dumps(t)} for i, t in enumerate(tasks)]
+
+        def apply(row: dict[str, Any]) -> dict[str, Any]:
+            from ray import cloudpickle as cp
+
+            return {"i": row["i"], "result": cp.dumps(fn(cp.loads(row["task"])))}
+
+        dataset = ray.data.from_items(payloads, override_num_blocks=max(1, len(payloads)))
+        rows = sorted(dataset.map(apply).take_all(), key=lambda row: row["i"])
     finally:
-        if started:  # a local Ray we started holds ~1 GB: give it back
-            ray.shutdown()
+        if started:  # a local Ray we started holds ~1 GB and a dozen processes: give them back
+            shutdown_ray(ray, before)
     for row in rows:
         yield cloudpickle.loads(row["result"])
 

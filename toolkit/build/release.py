@@ -10,6 +10,7 @@ records extracted = released + rejected + deduplicated before it publishes anyth
 from __future__ import annotations
 
 import bisect
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ import pyarrow.compute as pc
 from toolkit._version import __version__
 from toolkit.build.dedup import NUM_PERM, find_duplicates
 from toolkit.build.engine import run_tasks
-from toolkit.build.publish import cleanup_stale, release_lock, staging_dir, swap_in
+from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
 from toolkit.build.writers import JsonLinesWriter, SplitWriter
 from toolkit.config import DatasetConfig, load_config
@@ -61,8 +62,8 @@ JSONL_RANGE_BYTES = 32 * 1024 * 1024
 SMALL_BUILD_BYTES = 8 * 1024 * 1024
 
 
-def _input_bytes(raw_dir: Path, entries: list[SourceEntry]) -> int:
-    return sum((raw_dir / e.path).stat().st_size for e in entries)
+def _input_bytes(entries: list[SourceEntry]) -> int:
+    return sum(e.identity[2] for e in entries if e.identity is not None)
 
 
 @dataclass
@@ -100,26 +101,51 @@ def _count_newlines(path: Path, start: int, end: int) -> int:
     return count
 
 
+def _plan_ranges(raw_dir: Path, entry: SourceEntry) -> list[tuple[int, int, int, str]] | None:
+    """Byte ranges ``(start, end, lines before start, sha256 of the range)`` of a large JSONL
+    source, found and hashed in one pass over one descriptor; None when the file is small, or
+    cannot be read safely, or its bytes are not the manifest's (its task then reports why)."""
+    from toolkit.parallel import split_ranges
+    from toolkit.raw import RawFileError, open_raw
+
+    if entry.identity is None or entry.identity[2] <= JSONL_RANGE_BYTES:
+        return None
+    try:
+        with open_raw(raw_dir, entry.path, entry.identity) as raw:
+            whole = hashlib.sha256()
+            ranges, lines = [], 0
+            for start, end in split_ranges(raw.fd, JSONL_RANGE_BYTES):
+                part = hashlib.sha256()
+                newlines, position = 0, start
+                while position < end and (
+                    chunk := os.pread(raw.fd, min(1 << 22, end - position), position)
+                ):
+                    whole.update(chunk)
+                    part.update(chunk)
+                    newlines += chunk.count(b"\n")
+                    position += len(chunk)
+                ranges.append((start, end, lines, part.hexdigest()))
+                lines += newlines
+    except (RawFileError, OSError):
+        return None
+    return ranges if whole.hexdigest() == entry.sha256 else None
+
+
 def _tasks(
     raw_dir: Path, entries: list[SourceEntry], work: Path, config: DatasetConfig
 ) -> list[ShardTask]:
     """One task per raw file, and one per ``JSONL_RANGE_BYTES`` of a large JSONL file. Range
-    boundaries depend on the file only, never on the number of workers."""
+    boundaries depend on the file only, never on the number of workers; each range carries the
+    SHA-256 of its bytes, which the task checks against the bytes it reads."""
     from toolkit.extract import prepare_context
-    from toolkit.parallel import split_ranges
 
     context = prepare_context(raw_dir, entries)
     names = tuple(config.split_ratios)
     ratios = tuple(config.split_ratios[n] for n in names)
     tasks: list[ShardTask] = []
     for source, entry in enumerate(entries):
-        path = raw_dir / entry.path
-        ranges: list[tuple[int, int, int] | None] = [None]
-        if entry.format == "jsonl" and path.is_file() and path.stat().st_size > JSONL_RANGE_BYTES:
-            ranges, lines = [], 0
-            for start, end in split_ranges(path, JSONL_RANGE_BYTES):
-                ranges.append((start, end, lines))
-                lines += _count_newlines(path, start, end)
+        planned = _plan_ranges(raw_dir, entry) if entry.format == "jsonl" else None
+        ranges: list[tuple[int, int, int, str] | None] = list(planned) if planned else [None]
         for byte_range in ranges:
             tasks.append(
                 ShardTask(
@@ -273,6 +299,8 @@ def build_release(
         BuildLockedError: another build holds the lock on ``out``.
         MetadataError: the card's metadata would be refused by the Hub (checked before anything
             is written; every problem listed).
+        UsageError: ``out`` is a symlink, not a folder, or a folder that is not a release.
+        OutputError: the folder beside ``out`` cannot be written (read-only); nothing changed.
         ReleaseError: the manifest is invalid or the counts do not reconcile.
     """
     raw_dir, out = Path(raw_dir), Path(out)
@@ -280,14 +308,16 @@ def build_release(
     config = config or load_config(raw_dir.resolve().parent)
     entries = load_manifest(raw_dir)
     _check_metadata(config, raw_dir, entries)
+    check_target(out)
     with release_lock(out):
+        check_target(out)  # again, now that no other build can change it
         cleanup_stale(out)
         stage = staging_dir(out)
         try:
             work = stage / ".work"
             work.mkdir()
             tasks = _tasks(raw_dir, entries, work, config)
-            if workers is None and _input_bytes(raw_dir, entries) < SMALL_BUILD_BYTES:
+            if workers is None and _input_bytes(entries) < SMALL_BUILD_BYTES:
                 workers = 1  # starting worker processes costs more than it saves
             results = []
             unit = "files" if len(tasks) == len(entries) else "parts"

@@ -7,6 +7,7 @@ the same in-process, in a process pool or on Ray, and their results merge in tas
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,8 +55,9 @@ class ShardTask:
     split_names: tuple[str, ...]
     split_ratios: tuple[float, ...]
     context: Any
-    #: ``(start, end, lines before start)`` for one byte range of a large JSONL file.
-    byte_range: tuple[int, int, int] | None = None
+    #: ``(start, end, lines before start, sha256 of the range)`` for one byte range of a large
+    #: JSONL file.
+    byte_range: tuple[int, int, int, str] | None = None
 
 
 @dataclass
@@ -78,37 +80,36 @@ class ShardResult:
 
 
 class LineFetcher:
-    """The raw bytes of given lines of a JSONL source, read forward only (rejects come in line
-    order), so a line that could not be parsed is still kept, byte for byte, in the rejects."""
+    """The raw bytes of given lines of a JSONL source, taken from the bytes the shard read once
+    (never by reopening the file), forward only (rejects come in line order), so a line that
+    could not be parsed is still kept, byte for byte, in the rejects."""
 
     #: Longer lines are kept up to this many bytes (and marked as cut).
     MAX_BYTES = 1 << 20
 
-    def __init__(self, path: Path, start: int = 0, first_line: int = 1) -> None:
-        self.path, self.position, self.line = path, start, first_line
+    def __init__(self, data: bytes, first_line: int = 1) -> None:
+        self.data, self.position, self.line = data, 0, first_line
 
     def get(self, line_no: int) -> tuple[str, bool] | None:
         """``(text, cut)`` of line ``line_no`` (invalid UTF-8 kept as ``\\xNN`` escapes)."""
         if line_no < self.line:
             return None
-        try:
-            with self.path.open("rb") as handle:
-                handle.seek(self.position)
-                while self.line < line_no:
-                    while (chunk := handle.readline(self.MAX_BYTES)) and not chunk.endswith(b"\n"):
-                        pass
-                    if not chunk:
-                        return None
-                    self.line += 1
-                raw = handle.readline(self.MAX_BYTES)
-                cut = bool(raw) and not raw.endswith(b"\n") and handle.read(1) != b""
-                self.position = handle.tell() if not cut else self.position
-        except OSError:
+        data = self.data
+        while self.line < line_no:
+            stop = data.find(b"\n", self.position)
+            if stop == -1:
+                return None
+            self.position, self.line = stop + 1, self.line + 1
+        if self.position >= len(data):
             return None
+        stop = data.find(b"\n", self.position)
+        end = len(data) if stop == -1 else stop
+        raw = data[self.position : min(end, self.position + self.MAX_BYTES)]
+        cut = end - self.position > self.MAX_BYTES
+        self.position, self.line = (len(data) if stop == -1 else stop + 1), self.line + 1
         if cut:
             return raw.decode("utf-8", "backslashreplace"), True
-        self.line += 1
-        return raw.rstrip(b"\r\n").decode("utf-8", "backslashreplace"), False
+        return raw.rstrip(b"\r").decode("utf-8", "backslashreplace"), False
 
 
 def reject_row(
@@ -141,16 +142,34 @@ def reject_row(
     }
 
 
-def _items(task: ShardTask) -> Iterator[Any]:
-    from toolkit.extract import extract_source
+def _task_bytes(task: ShardTask) -> bytes | Issue:
+    """The bytes of the task's file (or byte range), read once through one safe descriptor and
+    checked against the SHA-256 the manifest (or the range plan) holds."""
+    from toolkit.raw import RawFileError, changed_issue, open_raw, read_raw
+
+    if task.byte_range is None:
+        return read_raw(task.raw_dir, task.entry)
+    start, end, _, expected = task.byte_range
+    entry = task.entry
+    try:
+        with open_raw(task.raw_dir, entry.path, entry.identity) as raw:
+            data = raw.read(start, end)
+    except (RawFileError, OSError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        return Issue(entry.path, 1, "", "extract.unreadable", f"{entry.path!r}: {reason}")
+    return changed_issue(entry, hashlib.sha256(data).hexdigest(), expected) or data
+
+
+def _items(task: ShardTask, data: bytes) -> Iterator[Any]:
+    from toolkit.extract import EXTRACTORS, extract_source
     from toolkit.extract.jsonl import JsonlExtractor
 
     if task.byte_range is None:
-        return extract_source(task.raw_dir, task.entry, task.context)
-    start, end, lines_before = task.byte_range
-    return JsonlExtractor(task.context).extract(
-        task.raw_dir / task.entry.path, task.entry, start=start, end=end, line_offset=lines_before
-    )
+        extractor = EXTRACTORS.get(task.entry.format)
+        if extractor is None:  # extract_source reports it
+            return extract_source(task.raw_dir, task.entry, task.context)
+        return extractor(task.context).extract(data, task.entry)
+    return JsonlExtractor(task.context).extract(data, task.entry, line_offset=task.byte_range[2])
 
 
 def process_shard(task: ShardTask) -> ShardResult:
@@ -169,15 +188,16 @@ def process_shard(task: ShardTask) -> ShardResult:
     signatures: list[np.ndarray] = []
     codes: list[int] = []
     pending: list[dict[str, Any]] = []
+    data = _task_bytes(task)
     fetcher = None
-    if task.entry.format == "jsonl":
-        start, _, lines_before = task.byte_range or (0, 0, 0)
-        fetcher = LineFetcher(task.raw_dir / task.entry.path, start, lines_before + 1)
+    if task.entry.format == "jsonl" and isinstance(data, bytes):
+        fetcher = LineFetcher(data, (task.byte_range[2] if task.byte_range else 0) + 1)
+    items: Iterator[Any] = iter([data]) if isinstance(data, Issue) else _items(task, data)
     # try/finally: an error that stops the build (a bad profile, a full disk) must not leave
     # the rejects file open (issue 7).
     try:
         with pa.OSFile(str(spool_path), "wb") as sink, pa.ipc.new_stream(sink, schema) as spool:
-            for item in _items(task):
+            for item in items:
                 if isinstance(item, Issue):
                     if item.severity == "warning":
                         # Format warnings (BOM, CRLF, blank lines) lose nothing; a skipped WARC

@@ -202,8 +202,12 @@ def card_data(manifest: ReleaseManifest, stats: ReleaseStats, template: CardTemp
     data = DatasetCardData(
         **card_metadata(manifest.config, template, languages, size, manifest.name)
     )
+    # `datasets` cannot load a declared split that holds no rows ("corresponds to no data"): an
+    # empty split is left out of the card's splits and configs (its empty files stay listed in
+    # manifest.json), so the release loads and `dtk check` agrees with the build (issue 12).
+    loaded = {name: split for name, split in stats.splits.items() if split.num_examples}
     split_dict = SplitDict()
-    for name, split in stats.splits.items():
+    for name, split in loaded.items():
         split_dict.add(
             SplitInfo(name=name, num_bytes=split.num_bytes, num_examples=split.num_examples)
         )
@@ -218,7 +222,7 @@ def card_data(manifest: ReleaseManifest, stats: ReleaseStats, template: CardTemp
         {
             "default": {
                 "data_files": [
-                    {"split": name, "path": f"data/{name}-*.parquet"} for name in stats.splits
+                    {"split": name, "path": f"data/{name}-*.parquet"} for name in loaded
                 ],
             }
         }

@@ -16,7 +16,7 @@ from toolkit.extract.text import TextExtractor
 from toolkit.extract.warc import WarcExtractor
 from toolkit.files import sha256_file
 from toolkit.issues import Issue
-from toolkit.raw import MANIFEST_NAME, SourceEntry, safe_raw_path
+from toolkit.raw import MANIFEST_NAME, SourceEntry, read_raw, safe_raw_path
 
 EXTRACTORS: dict[str, type[Extractor]] = {
     "text": TextExtractor,
@@ -41,15 +41,12 @@ SUFFIX_FORMATS = {
 
 def extract_source(raw_dir: Path, entry: SourceEntry, context: ExtractContext) -> Iterator[Item]:
     """Records and issues of one manifest entry's file, in file order. Never raises for bad
-    input: a file that is missing, outside ``raw_dir`` or unreadable is one issue."""
+    input: a file that is missing, outside ``raw_dir``, unreadable, or whose bytes no longer
+    hash to the manifest's SHA-256 is one issue. The file is opened and read once
+    (:func:`toolkit.raw.read_raw`): the bytes hashed are the bytes extracted."""
     target = safe_raw_path(raw_dir, entry.path)
     if isinstance(target, str):
         yield Issue(entry.path, 1, "", "extract.unreadable", f"{entry.path!r}: {target}")
-        return
-    if not target.is_file():
-        yield Issue(
-            entry.path, 1, "", "extract.unreadable", f"{entry.path!r} is not a file in {raw_dir}"
-        )
         return
     extractor = EXTRACTORS.get(entry.format)
     if extractor is None:
@@ -61,7 +58,11 @@ def extract_source(raw_dir: Path, entry: SourceEntry, context: ExtractContext) -
             f"no extractor for format {entry.format!r}; use one of {', '.join(sorted(EXTRACTORS))}",
         )
         return
-    yield from extractor(context).extract(target, entry)
+    data = read_raw(raw_dir, entry)
+    if isinstance(data, Issue):
+        yield data
+        return
+    yield from extractor(context).extract(data, entry)
 
 
 def _manifest_entries(directory: Path) -> list[SourceEntry]:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 Kind = Literal["article", "teaser"]
 Item = dict[str, Any] | Issue
+#: What an extractor reads: the bytes of a raw file read once, or (outside a build) its path.
+RawInput = Path | bytes
 
 
 @dataclass(slots=True)
@@ -61,8 +63,10 @@ class Extractor(ABC):
         return f"{self.name}@{self.version}"
 
     @abstractmethod
-    def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
-        """Yield complete records and issues for the file at ``path``, deterministically.
+    def extract(self, path: RawInput, entry: SourceEntry) -> Iterator[Item]:
+        """Yield complete records and issues for the file's bytes (as read once by
+        :func:`toolkit.raw.read_raw`; a ``Path`` is read here, for callers outside a build),
+        deterministically.
 
         Bad input never raises: it becomes an :class:`Issue` whose ``file`` is ``entry.path``.
         """
@@ -110,8 +114,16 @@ def page_issue(
 MAX_PAGE_BYTES = 32 << 20
 
 
-def read_page_bytes(path: Path, entry: SourceEntry) -> bytes | Issue:
+def read_page_bytes(path: RawInput, entry: SourceEntry) -> bytes | Issue:
     """The bytes of a one-page file, or the issue saying why it cannot be one."""
+    if isinstance(path, bytes):
+        if len(path) > MAX_PAGE_BYTES:
+            return page_issue(
+                entry,
+                "extract.unreadable",
+                f"the file is larger than {MAX_PAGE_BYTES:,} bytes: not a page",
+            )
+        return path
     try:
         if path.stat().st_size > MAX_PAGE_BYTES:
             return page_issue(

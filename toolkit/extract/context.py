@@ -7,6 +7,7 @@ cannot tell. Kept apart from the extractors because it is computed once over the
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,21 +64,24 @@ class ExtractContext:
 
 
 def prepare_context(raw_dir: Path, entries: list[SourceEntry]) -> ExtractContext:
-    """Count, streaming line by line, the lines of every ``text`` entry's file. Unreadable files
-    are skipped here: their extraction reports them."""
+    """Count the lines of every ``text`` entry's file. Files that cannot be read safely, or whose
+    bytes differ from the manifest's SHA-256, are skipped here: their extraction reports them."""
+    from toolkit.extract.base import MAX_PAGE_BYTES
+    from toolkit.raw import read_raw
+
     context = ExtractContext()
     for entry in entries:
         if entry.format != "text":
             continue
-        keys: set[bytes] = set()
-        try:
-            with (raw_dir / entry.path).open("rb") as handle:
-                # readline with a limit: a binary file without newlines is read in pieces.
-                for raw in iter(lambda: handle.readline(1 << 16), b""):
-                    line = raw.decode("utf-8", "replace").strip()
-                    if line and len(line) <= MAX_COUNTED_CHARS:
-                        keys.add(line_key(entry.publisher, line))
-        except OSError:
+        data = read_raw(raw_dir, entry, limit=MAX_PAGE_BYTES)
+        if not isinstance(data, bytes):
             continue
+        keys: set[bytes] = set()
+        with io.BytesIO(data) as handle:
+            # readline with a limit: a binary file without newlines is read in pieces.
+            for raw in iter(lambda: handle.readline(1 << 16), b""):
+                line = raw.decode("utf-8", "replace").strip()
+                if line and len(line) <= MAX_COUNTED_CHARS:
+                    keys.add(line_key(entry.publisher, line))
         context.add_file(entry.publisher, keys)
     return context

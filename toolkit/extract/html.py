@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.extract import boilerplate as bp
@@ -17,6 +16,7 @@ from toolkit.extract.base import (
     Candidate,
     Extractor,
     Item,
+    RawInput,
     build_record,
     page_issue,
     read_page_bytes,
@@ -124,7 +124,7 @@ class HtmlExtractor(Extractor):
     name = "html"
     version = "1.1.0"
 
-    def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
+    def extract(self, path: RawInput, entry: SourceEntry) -> Iterator[Item]:
         data = read_page_bytes(path, entry)
         if isinstance(data, Issue):
             yield data

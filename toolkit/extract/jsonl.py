@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.extract.base import Extractor, Item, page_issue
+from toolkit.extract.base import Extractor, Item, RawInput, page_issue
 from toolkit.extract.provenance import Span, make_provenance
 from toolkit.ids import content_id
 from toolkit.readers.jsonl import JsonlReader
@@ -32,7 +32,7 @@ class JsonlExtractor(Extractor):
 
     def extract(
         self,
-        path: Path,
+        path: RawInput,
         entry: SourceEntry,
         *,
         start: int = 0,
@@ -40,9 +40,13 @@ class JsonlExtractor(Extractor):
         line_offset: int = 0,
     ) -> Iterator[Item]:
         """Records of the whole file, or of the byte range ``[start, end)`` (which begins just
-        after a newline) whose first line is line ``line_offset + 1`` of the file."""
+        after a newline) whose first line is line ``line_offset + 1`` of the file. Given bytes,
+        they are the whole file or that range, already read."""
         try:
-            reader = JsonlReader(path, display=entry.path, start=start, end=end)
+            if isinstance(path, bytes):
+                reader = JsonlReader(Path(entry.path), display=entry.path, data=path)
+            else:
+                reader = JsonlReader(path, display=entry.path, start=start, end=end)
             for batch in reader.batches():
                 # Issues and records in line order, so output reads like the file.
                 items: list[tuple[int, int, Item]] = [

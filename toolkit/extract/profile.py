@@ -2,6 +2,11 @@
 ``schema/profile.schema.json``) that tunes the text extractor for a known publisher: end markers,
 section labels, rubric labels, boilerplate patterns, the kind of page. A profile only adds
 evidence; without one the generic cues still apply.
+
+Profile patterns run on RE2 (``google-re2``), whose matching time is linear in the line: a
+pattern such as ``^(a+)+$`` cannot hang extraction as it would with Python's backtracking
+``re`` (issue 12). Patterns RE2 cannot run (backreferences, lookaround) are refused when the
+profile loads.
 """
 
 from __future__ import annotations
@@ -11,9 +16,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from toolkit.errors import SchemaError
+
+
+class Pattern(Protocol):
+    """A compiled profile pattern: RE2's, or anything with the same ``search``."""
+
+    def search(self, text: str) -> object: ...
+
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 
@@ -24,14 +36,14 @@ class Profile:
 
     name: str
     kind: str | None = None
-    end_markers: tuple[re.Pattern[str], ...] = ()
-    boilerplate: tuple[re.Pattern[str], ...] = ()
-    section_labels: tuple[re.Pattern[str], ...] = ()
-    rubric_labels: tuple[re.Pattern[str], ...] = ()
+    end_markers: tuple[Pattern, ...] = ()
+    boilerplate: tuple[Pattern, ...] = ()
+    section_labels: tuple[Pattern, ...] = ()
+    rubric_labels: tuple[Pattern, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @staticmethod
-    def _any(patterns: tuple[re.Pattern[str], ...], line: str) -> bool:
+    def _any(patterns: tuple[Pattern, ...], line: str) -> bool:
         return any(p.search(line) for p in patterns)
 
     def is_end(self, line: str) -> bool:
@@ -56,6 +68,32 @@ def available_profiles() -> list[str]:
     return sorted(p.stem for p in PROFILE_DIR.glob("*.json"))
 
 
+def compile_pattern(pattern: str, *, where: str) -> Pattern:
+    """``pattern`` compiled for RE2 (linear-time matching).
+
+    Raises:
+        SchemaError: the pattern is not a regular expression, or RE2 cannot run it (a
+            backreference, a lookaround).
+    """
+    import re2
+
+    try:
+        re.compile(pattern)  # the familiar message for plain syntax errors
+    except re.error as exc:
+        raise SchemaError(f"{where}: bad regular expression: {exc}") from exc
+    options = re2.Options()
+    options.log_errors = False  # the error is raised, with the pattern, below
+    try:
+        return re2.compile(pattern, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else exc
+        raise SchemaError(
+            f"{where}: bad regular expression {pattern!r}: RE2, the linear-time engine profile "
+            f"patterns run on, cannot run it ({reason}); rewrite it without backreferences or "
+            "lookaround"
+        ) from exc
+
+
 @cache
 def load_profile(name: str) -> Profile | None:
     """The profile called ``name``, or None when there is no such file.
@@ -78,11 +116,8 @@ def load_profile(name: str) -> Profile | None:
     if errors:
         raise SchemaError(f"{path}: invalid profile: {'; '.join(errors)}")
 
-    def compile_all(key: str) -> tuple[re.Pattern[str], ...]:
-        try:
-            return tuple(re.compile(p) for p in document.get(key, []))
-        except re.error as exc:
-            raise SchemaError(f"{path}: {key}: bad regular expression: {exc}") from exc
+    def compile_all(key: str) -> tuple[Pattern, ...]:
+        return tuple(compile_pattern(p, where=f"{path}: {key}") for p in document.get(key, []))
 
     return Profile(
         name=name,

@@ -18,7 +18,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit.extract import boilerplate as bp
@@ -27,6 +26,7 @@ from toolkit.extract.base import (
     Extractor,
     Item,
     Kind,
+    RawInput,
     build_record,
     page_issue,
     read_page_bytes,
@@ -184,7 +184,9 @@ def _mark_related(lines: list[Line]) -> None:
                 or not bp.is_headline_shaped(current.text)
             ):
                 break
-            after = next((ln for ln in lines[j + 1 :] if ln.chrome is None), None)
+            after = next(
+                (lines[k] for k in range(j + 1, len(lines)) if lines[k].chrome is None), None
+            )
             if after is not None and (
                 bp.is_prose(after.text)
                 or (bp.is_standfirst(after.text) and not bp.is_headline_shaped(after.text))
@@ -200,8 +202,10 @@ def _is_prose_block(block: list[Line]) -> bool:
 def _first_text(page: Page, index: int) -> Line | None:
     """The first line below block ``index`` that could be article text: not chrome, not a
     byline, not an author's bare name."""
-    for block in page.blocks[index + 1 :]:
-        for ln in block:
+    # Indexes, not a slice: copying the rest of the page for every headline made a page of N
+    # headline blocks cost N² (issue 12).
+    for position in range(index + 1, len(page.blocks)):
+        for ln in page.blocks[position]:
             if (
                 ln.strong_chrome
                 or ln.names is not None
@@ -565,7 +569,7 @@ class TextExtractor(Extractor):
         #: baseline ``dtk evaluate --extractor rules`` measures).
         self.rules = rules
 
-    def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
+    def extract(self, path: RawInput, entry: SourceEntry) -> Iterator[Item]:
         profile = GENERIC
         if entry.profile:
             found = load_profile(entry.profile)

@@ -7,13 +7,20 @@ reads a truncated member silently as a short record.
 
 from __future__ import annotations
 
+import io
 import os
 import zlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from toolkit.extract.base import MAX_PAGE_BYTES, Extractor, Item, build_record, page_issue
+from toolkit.extract.base import (
+    MAX_PAGE_BYTES,
+    Extractor,
+    Item,
+    RawInput,
+    build_record,
+    page_issue,
+)
 from toolkit.extract.dates import parse_timestamp
 from toolkit.extract.html import html_candidate
 from toolkit.extract.provenance import Span
@@ -106,15 +113,17 @@ class WarcExtractor(Extractor):
     version = "1.1.0"
     size = 0
 
-    def extract(self, path: Path, entry: SourceEntry) -> Iterator[Item]:
+    def extract(self, path: RawInput, entry: SourceEntry) -> Iterator[Item]:
         archive_iterator = require_warcio()
         try:
-            with path.open("rb") as handle:
+            data = path if isinstance(path, bytes) else path.read_bytes()
+            # The bytes were read once and hashed; records and line numbers come from them.
+            with io.BytesIO(data) as handle:
                 gzipped = handle.read(2) == b"\x1f\x8b"
                 handle.seek(0)
                 limit, problem = complete_gzip_prefix(handle) if gzipped else (None, None)
                 handle.seek(0)
-                self.size = path.stat().st_size
+                self.size = len(data)
                 if limit != 0 and _looks_like_archive(handle, gzipped):
                     yield from self._records(archive_iterator, handle, entry, gzipped, limit)
                 elif not problem:
@@ -133,14 +142,14 @@ class WarcExtractor(Extractor):
     def _records(
         self,
         archive_iterator: Any,
-        handle: IO[bytes],
+        handle: io.BytesIO,
         entry: SourceEntry,
         gzipped: bool,
         limit: int | None,
     ) -> Iterator[Item]:
         from warcio.exceptions import ArchiveLoadFailed
 
-        lines = _LineCounter(Path(handle.name), gzipped)
+        lines = _LineCounter(handle.getvalue(), gzipped)
         iterator = archive_iterator(handle)
         try:
             for record in iterator:
@@ -247,8 +256,8 @@ class _LineCounter:
     gzipped file lines of the compressed bytes mean nothing: every span is line 1, and the byte
     offset and length locate the record."""
 
-    def __init__(self, path: Path, gzipped: bool) -> None:
-        self.handle: IO[bytes] | None = None if gzipped else path.open("rb")
+    def __init__(self, data: bytes, gzipped: bool) -> None:
+        self.handle: IO[bytes] | None = None if gzipped else io.BytesIO(data)
         self.position = 0
         self.line = 1
 

@@ -34,21 +34,30 @@ def bom_issue(display: str) -> Issue:
 class JsonlReader(Reader):
     """One JSON object per line. ``start``/``end`` restrict reading to a byte range that begins
     just after a newline (see :func:`toolkit.parallel.split_ranges`); line numbers are then
-    counted from the range start, and :attr:`newlines` tells how many the range held."""
+    counted from the range start, and :attr:`newlines` tells how many the range held. ``data``
+    reads those bytes instead of the file (the build reads each raw file once and hashes it)."""
 
     def __init__(
-        self, path: Path, *, start: int = 0, end: int | None = None, **options: Any
+        self,
+        path: Path,
+        *,
+        start: int = 0,
+        end: int | None = None,
+        data: bytes | None = None,
+        **options: Any,
     ) -> None:
         super().__init__(path, **options)
         self.start, self.end = start, end
+        self.data = data
         self.newlines = 0
         self.crlf_seen = False
 
-    def raw_lines(self) -> Iterator[tuple[int, bytes | None, bool]]:
-        """Yield ``(line_no, content, terminated)``; content is None for a line past
-        ``max_line_bytes``, whose bytes were skipped rather than buffered."""
-        limit = self.max_line_bytes
-        line_no, buffer, too_long = 1, b"", False
+    def _chunks(self) -> Iterator[bytes]:
+        if self.data is not None:
+            view = memoryview(self.data)
+            for offset in range(0, len(view), CHUNK_BYTES):
+                yield bytes(view[offset : offset + CHUNK_BYTES])
+            return
         remaining = -1 if self.end is None else self.end - self.start
         with self.path.open("rb") as handle:
             handle.seek(self.start)
@@ -57,19 +66,27 @@ class JsonlReader(Reader):
                 if not chunk:
                     break
                 remaining -= len(chunk) if remaining > 0 else 0
-                buffer = buffer + chunk if buffer else chunk
-                start = 0
-                while (stop := buffer.find(b"\n", start)) != -1:
-                    if too_long or stop - start > limit:
-                        yield line_no, None, True
-                        too_long = False
-                    else:
-                        yield line_no, buffer[start:stop], True
-                    line_no += 1
-                    start = stop + 1
-                buffer = buffer[start:]
-                if len(buffer) > limit:
-                    too_long, buffer = True, b""
+                yield chunk
+
+    def raw_lines(self) -> Iterator[tuple[int, bytes | None, bool]]:
+        """Yield ``(line_no, content, terminated)``; content is None for a line past
+        ``max_line_bytes``, whose bytes were skipped rather than buffered."""
+        limit = self.max_line_bytes
+        line_no, buffer, too_long = 1, b"", False
+        for chunk in self._chunks():
+            buffer = buffer + chunk if buffer else chunk
+            start = 0
+            while (stop := buffer.find(b"\n", start)) != -1:
+                if too_long or stop - start > limit:
+                    yield line_no, None, True
+                    too_long = False
+                else:
+                    yield line_no, buffer[start:stop], True
+                line_no += 1
+                start = stop + 1
+            buffer = buffer[start:]
+            if len(buffer) > limit:
+                too_long, buffer = True, b""
         self.newlines = line_no - 1
         if too_long:
             yield line_no, None, False

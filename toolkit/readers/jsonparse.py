@@ -24,8 +24,55 @@ class _NonFinite(ValueError):
     pass
 
 
+class _Unstorable(ValueError):
+    """A number literal no 64-bit float holds: ``(rule, literal)``."""
+
+    def __init__(self, rule: str, literal: str) -> None:
+        super().__init__(literal)
+        self.rule, self.literal = rule, literal
+
+
+#: CPython refuses to convert longer digit strings (``sys.int_info.default_max_str_digits``);
+#: any integer that long overflows a float anyway.
+_MAX_INT_DIGITS = 4300
+#: A surrogate escape that is not half of a pair (``\ud800`` alone, or a low half first), after
+#: an even number of backslashes (an odd one escapes the ``\u`` itself).
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*(\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
 def _reject_constant(name: str) -> Any:
     raise _NonFinite(name)
+
+
+def _parse_int(literal: str) -> int:
+    if len(literal.lstrip("-")) > _MAX_INT_DIGITS:
+        raise _Unstorable("json.integer-too-large", literal)
+    value = int(literal)
+    try:
+        float(value)
+    except OverflowError:
+        raise _Unstorable("json.integer-too-large", literal) from None
+    return value
+
+
+def _parse_float(literal: str) -> float:
+    value = float(literal)
+    if value in (float("inf"), float("-inf")):
+        raise _Unstorable("json.number-overflow", literal)
+    return value
+
+
+def _has_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(0xD800 <= ord(c) <= 0xDFFF for c in value)
+    if isinstance(value, dict):
+        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_surrogate(v) for v in value)
+    return False
 
 
 def _count_keys(value: Any) -> int:
@@ -104,7 +151,28 @@ def diagnose(raw: bytes, *, file: str, line: int, unterminated: bool) -> Issue:
             column=exc.start + 1,
         )
     try:
-        json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(
+            text, parse_constant=_reject_constant, parse_int=_parse_int, parse_float=_parse_float
+        )
+    except _Unstorable as exc:
+        shown = (
+            exc.literal
+            if len(exc.literal) <= 40
+            else f"{exc.literal[:20]}...({len(exc.literal)} characters)"
+        )
+        what = (
+            "integer is too large to store as a number"
+            if exc.rule == "json.integer-too-large"
+            else "number overflows to infinity"
+        )
+        return Issue(
+            file,
+            line,
+            "",
+            exc.rule,
+            f"{shown}: this {what}; write it as a string",
+            column=_byte_column(text, max(0, text.find(exc.literal))),
+        )
     except _NonFinite as exc:
         col = _byte_column(text, text.find(str(exc)))
         return Issue(
@@ -131,6 +199,18 @@ def diagnose(raw: bytes, *, file: str, line: int, unterminated: bool) -> Issue:
             )
         message = syntax_message(exc.msg, text, exc.pos, col)
         return Issue(file, line, "", "json.syntax", message, column=col)
+    if _has_surrogate(value):
+        found = _LONE_SURROGATE.search(text)
+        escape = found.group(1) if found else "\\ud800"
+        return Issue(
+            file,
+            line,
+            "",
+            "json.lone-surrogate",
+            f"the string escape {escape} is half of a UTF-16 surrogate pair with no other half: "
+            "it is not a character; remove it or complete the pair",
+            column=_byte_column(text, found.start(1)) if found else 1,
+        )
     # The standard library accepts what orjson refused: nesting past orjson's depth limit.
     return Issue(file, line, "", "json.too-deep", "the value nests deeper than 1024 levels")
 

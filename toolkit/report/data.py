@@ -240,16 +240,16 @@ def write_data(dist: Path, out: Path, raw_dir: Path | None) -> ReportData:
         for s in manifest.get("sources", [])
         if isinstance(s, dict) and isinstance(s.get("path"), str) and s.get("sha256")
     }
-    excerpts = RawExcerpts(raw_dir, sha)
     out.mkdir(parents=True, exist_ok=True)
     wanted = {
         str(d.get("duplicate_of"))
         for _, d in _iter_jsonl(dist / "duplicates.jsonl")
         if isinstance(d, dict)
     }
-    kept = _write_records(dist, data, out, excerpts, wanted)
-    _write_rejects(dist, data, out, excerpts)
-    _write_duplicates(dist, data, out, excerpts, kept)
+    with RawExcerpts(raw_dir, sha) as excerpts:
+        kept = _write_records(dist, data, out, excerpts, wanted)
+        _write_rejects(dist, data, out, excerpts)
+        _write_duplicates(dist, data, out, excerpts, kept)
     changes = dist / "CHANGES.md"
     if changes.is_file():
         data.changes = changes.read_bytes().decode("utf-8", "backslashreplace")

@@ -1,11 +1,14 @@
 """The raw lines a record or a reject came from, read from ``raw/`` by line span. Kept apart
-from the chunk writer because it owns the raw side: paths are confined to ``raw/`` and checked
-against the manifest's SHA-256 (a changed capture would show the wrong lines), bytes are
-decoded without ever failing, and each excerpt is capped so one huge span cannot bloat a chunk.
+from the chunk writer because it owns the raw side: each file is opened once through
+:func:`toolkit.raw.open_raw` (confined to ``raw/``, never a symlink out, a regular file), and the
+descriptor that was hashed against the manifest's SHA-256 (a changed capture would show the
+wrong lines) is the one the lines are read from; bytes are decoded without ever failing, and
+each excerpt is capped so one huge span cannot bloat a chunk.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,8 +16,7 @@ from typing import TypedDict
 
 import numpy as np
 
-from toolkit.files import sha256_file
-from toolkit.raw import safe_raw_path
+from toolkit.raw import RawFile, RawFileError, open_raw
 
 #: Most lines and bytes kept in one excerpt; longer ones are cut and marked.
 MAX_LINES = 400
@@ -35,21 +37,23 @@ class Excerpt(TypedDict):
 
 @dataclass
 class _Indexed:
-    path: Path
+    raw: RawFile  # the descriptor hashed and indexed; excerpts are read from it, not the path
     offsets: np.ndarray  # byte offset of each line start, plus the file size
 
 
-def _index_lines(path: Path) -> np.ndarray:
+def _hash_and_index(raw: RawFile) -> tuple[str, np.ndarray]:
+    """The SHA-256 of the opened file and the offsets of its lines, in one pass over it."""
+    digest = hashlib.sha256()
     starts = [0]
-    position = 0
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            found = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
-            starts.extend((found + position + 1).tolist())
-            position += len(block)
+    position, size = 0, raw.identity[2]
+    while position < size and (block := raw.read(position, min(size, position + (1 << 20)))):
+        digest.update(block)
+        found = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
+        starts.extend((found + position + 1).tolist())
+        position += len(block)
     if starts[-1] != position:
         starts.append(position)
-    return np.asarray(starts, dtype=np.int64)
+    return digest.hexdigest(), np.asarray(starts, dtype=np.int64)
 
 
 class RawExcerpts:
@@ -75,19 +79,37 @@ class RawExcerpts:
         if self.raw_dir is None or not self.raw_dir.is_dir():
             found = "raw/ is not available"
         else:
-            path = safe_raw_path(self.raw_dir, name)
-            if isinstance(path, str):
-                found = f"not read: {path}"
-            elif not path.is_file():
-                found = f"{name} is not in raw/"
-            elif name in self.expected and sha256_file(path) != self.expected[name]:
-                found = f"{name} in raw/ differs from the released capture (SHA-256)"
+            try:
+                raw = open_raw(self.raw_dir, name)
+            except RawFileError as exc:
+                missing = not (self.raw_dir / name).exists() and ".." not in Path(name).parts
+                found = f"{name} is not in raw/" if missing else f"not read: {exc}"
             else:
-                found = _Indexed(path, _index_lines(path))
+                digest, offsets = _hash_and_index(raw)
+                if name in self.expected and digest != self.expected[name]:
+                    raw.close()
+                    found = f"{name} in raw/ differs from the released capture (SHA-256)"
+                else:
+                    found = _Indexed(raw, offsets)
         self._open[name] = found
         if len(self._open) > OPEN_FILES:
-            self._open.popitem(last=False)
+            _, dropped = self._open.popitem(last=False)
+            if isinstance(dropped, _Indexed):
+                dropped.raw.close()
         return found
+
+    def close(self) -> None:
+        """Close the raw files still open."""
+        while self._open:
+            _, dropped = self._open.popitem()
+            if isinstance(dropped, _Indexed):
+                dropped.raw.close()
+
+    def __enter__(self) -> RawExcerpts:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def lines(self, name: str | None, start: int | None, end: int | None) -> Excerpt:
         """Lines ``start``..``end`` (inclusive, 1-based) of raw file ``name``, decoded as UTF-8
@@ -108,9 +130,7 @@ class RawExcerpts:
         stop = min(last, count, start + MAX_LINES - 1)
         begin, finish = int(found.offsets[start - 1]), int(found.offsets[stop])
         cut = stop < last or finish - begin > MAX_BYTES
-        with found.path.open("rb") as handle:
-            handle.seek(begin)
-            data = handle.read(min(finish - begin, MAX_BYTES))
+        data = found.raw.read(begin, begin + min(finish - begin, MAX_BYTES))
         text = data.decode("utf-8", "backslashreplace")
         lines = [line.rstrip("\r") for line in text.split("\n")]
         if lines and lines[-1] == "" and data.endswith(b"\n"):

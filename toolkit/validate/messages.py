@@ -8,6 +8,7 @@ Messages name the field, the value and what was expected, using the schema's own
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from toolkit.issues import Issue
@@ -65,7 +66,10 @@ def unknown_fields_message(names: list[str], assigned: frozenset[str]) -> str:
     names = sorted(names)
     built = [n for n in names if n in assigned]
     other = [n for n in names if n not in assigned]
-    head = f"unknown field{'s' if len(names) > 1 else ''} {listing(names)}"
+    shown = listing(names[:MAX_NAMES_LISTED])
+    if len(names) > MAX_NAMES_LISTED:
+        shown += f" (and {len(names) - MAX_NAMES_LISTED:,} more)"
+    head = f"unknown field{'s' if len(names) > 1 else ''} {shown}"
     if not built:
         return f"{head}: the schema does not define {_it(other)}"
     verb = "is" if len(built) == 1 else "are"
@@ -80,6 +84,10 @@ def unknown_fields_message(names: list[str], assigned: frozenset[str]) -> str:
 
 def _it(names: list[str]) -> str:
     return "it" if len(names) == 1 else "them"
+
+
+#: Unknown field names listed in one message; the rest are counted.
+MAX_NAMES_LISTED = 20
 
 
 def _pointer(parts: list[str | int]) -> str:
@@ -178,6 +186,77 @@ def descriptions_of(schema_name: str) -> dict[str, str]:
     return out
 
 
+#: Errors kept per record; the rest are counted in one ``record.more-errors`` issue, so a record
+#: holding a million bad items costs as much as its own bytes, not a million issues (issue 12).
+MAX_ISSUES_PER_RECORD = 50
+#: Arrays longer than this are validated in slices of this many items, so the validator never
+#: holds more than a slice's errors at once.
+SLICE_ITEMS = 512
+
+
+def _clipped(
+    value: Any, path: tuple[str | int, ...], cut: list[tuple[tuple[str | int, ...], list[Any]]]
+) -> Any:
+    """``value`` with every array cut to ``SLICE_ITEMS`` items; the cut arrays go to ``cut``."""
+    if type(value) is dict:
+        return {k: _clipped(v, (*path, k), cut) for k, v in value.items()}
+    if type(value) is list:
+        if len(value) > SLICE_ITEMS:
+            cut.append((path, value))
+        return [_clipped(v, (*path, i), cut) for i, v in enumerate(value[:SLICE_ITEMS])]
+    return value
+
+
+def _put(root: Any, path: tuple[str | int, ...], item: Any) -> None:
+    for part in path[:-1]:
+        root = root[part]
+    root[path[-1]] = item
+
+
+def _errors(validator: Any, value: Any) -> Iterator[tuple[Any, tuple[str | int, ...]]]:
+    """Every schema error of ``value`` with its instance path, long arrays slice by slice."""
+    cut: list[tuple[tuple[str | int, ...], list[Any]]] = []
+    probe = _clipped(value, (), cut)
+    found = False
+    for error in validator.iter_errors(probe):
+        found = True
+        yield error, tuple(error.instance_path)
+    if not found and cut:
+        # Only the whole arrays break the schema (``maxItems`` past the slice, ``uniqueItems``
+        # across slices): ask about the record itself.
+        for error in validator.iter_errors(value):
+            yield error, tuple(error.instance_path)
+        return
+    for path, items in cut:
+        if not path:
+            continue  # a top-level array is never a record
+        head = probe
+        for part in path:
+            head = head[part]
+        for start in range(SLICE_ITEMS, len(items), SLICE_ITEMS):
+            _put(probe, path, [_clipped(v, (), []) for v in items[start : start + SLICE_ITEMS]])
+            for error in validator.iter_errors(probe):
+                where = tuple(error.instance_path)
+                # Errors about the rest of the record were reported with the first slice.
+                if len(where) > len(path) and where[: len(path)] == path:
+                    index = where[len(path)]
+                    assert isinstance(index, int)
+                    yield error, (*path, start + index, *where[len(path) + 1 :])
+        _put(probe, path, head)
+
+
+def more_errors_issue(file: str, line: int, shown: int, more: int) -> Issue:
+    """The issue that stands for the errors of one record past the first ``shown``."""
+    return Issue(
+        file,
+        line,
+        "",
+        "record.more-errors",
+        f"{more:,} more errors in this record are not listed (the first {shown} are); "
+        "fix those and validate again",
+    )
+
+
 def fast_issues(
     validator: Any,
     value: Any,
@@ -186,10 +265,16 @@ def fast_issues(
     line: int,
     descriptions: dict[str, str],
     assigned: frozenset[str] = frozenset(),
+    limit: int = MAX_ISSUES_PER_RECORD,
 ) -> list[Issue]:
-    """Every error ``jsonschema-rs`` finds in ``value``, as issues."""
-    issues = []
-    for error in validator.iter_errors(value):
+    """The first ``limit`` errors ``jsonschema-rs`` finds in ``value``, as issues, then one
+    ``record.more-errors`` issue counting the rest. Memory is bounded by the record's size."""
+    issues: list[Issue] = []
+    more = 0
+    for error, where in _errors(validator, value):
+        if len(issues) >= limit:
+            more += 1
+            continue
         kind = error.kind
         keyword = kind.name
         detail = dict(kind.as_dict())
@@ -208,9 +293,11 @@ def fast_issues(
                 if sub.kind.name == "format"
             ]
         pointer, message = describe(
-            keyword, list(error.instance_path), error.instance, detail, descriptions, assigned
+            keyword, list(where), error.instance, detail, descriptions, assigned
         )
         issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
+    if more:
+        issues.append(more_errors_issue(file, line, limit, more))
     return issues
 
 
@@ -222,10 +309,17 @@ def reference_issues(
     line: int,
     descriptions: dict[str, str],
     assigned: frozenset[str] = frozenset(),
+    limit: int = MAX_ISSUES_PER_RECORD,
 ) -> list[Issue]:
-    """Every error the reference ``jsonschema`` validator finds in ``value``, as issues."""
-    issues = []
+    """The first ``limit`` errors the reference ``jsonschema`` validator finds in ``value``, as
+    issues, then one ``record.more-errors`` issue counting the rest (its errors come lazily, so
+    the rest is counted without being kept)."""
+    issues: list[Issue] = []
+    more = 0
     for error in validator.iter_errors(value):
+        if len(issues) >= limit:
+            more += 1
+            continue
         keyword = str(error.validator)
         detail: dict[str, Any] = {}
         if keyword == "required":
@@ -266,4 +360,6 @@ def reference_issues(
             keyword, list(error.absolute_path), error.instance, detail, descriptions, assigned
         )
         issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
+    if more:
+        issues.append(more_errors_issue(file, line, limit, more))
     return issues

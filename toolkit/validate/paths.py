@@ -36,7 +36,7 @@ from toolkit.parallel import (
     split_ranges,
 )
 from toolkit.progress import Progress
-from toolkit.raw import MANIFEST_NAME, check_entry, unlisted_files
+from toolkit.raw import MANIFEST_NAME, check_entry, normalize_raw_path, unlisted_files
 from toolkit.readers import SUFFIXES, format_of, reader_for
 from toolkit.readers.base import DEFAULT_MAX_LINE_BYTES
 from toolkit.readers.chunked import ChunkedJsonlReader
@@ -175,7 +175,7 @@ def _check_part(part: _Part) -> _PartResult:
     with_ids = part.schema in _ID_SCHEMAS
     result = _PartResult(record_lines=array("q") if settings.stop_after is not None else None)
     ids, id_lines, record_lines = result.ids, result.id_lines, result.record_lines
-    seen_paths: dict[str, int] = {}
+    seen_paths: dict[Any, int] = {}
     listed: set[str] = set()
     errors = 0
     options: dict[str, Any] = {"display": display, "max_line_bytes": settings.max_line_bytes}
@@ -202,7 +202,7 @@ def _check_part(part: _Part) -> _PartResult:
                 if issues:
                     found += issues
                 elif is_manifest:
-                    listed.add(value["path"])
+                    listed.add(normalize_raw_path(value["path"]))
                     found += check_entry(
                         part.path.parent, value, file=display, line=line, seen=seen_paths
                     )
@@ -550,7 +550,9 @@ def _validate(
             files[part.file_index] = part.path
         release_names = [_release_name(state.path, raw) for state in states]
         released_keys = released_title_keys(dist) if released and dist is not None else None
-        duplicates = duplicate_issues(displays, files, columns, released, released_keys, release_names)
+        duplicates = duplicate_issues(
+            displays, files, columns, released, released_keys, release_names
+        )
     _finish(report, states, duplicates, max_errors, strict)
     return report
 

@@ -14,7 +14,12 @@ from typing import Any
 
 from toolkit.issues import Issue
 from toolkit.schema import SchemaSet, default_schemas, fast_validator
-from toolkit.validate.messages import ASSIGNED_BY_BUILD, descriptions_of, fast_issues
+from toolkit.validate.messages import (
+    ASSIGNED_BY_BUILD,
+    MAX_ISSUES_PER_RECORD,
+    descriptions_of,
+    fast_issues,
+)
 
 
 @dataclass(frozen=True)
@@ -47,8 +52,11 @@ class RecordSchema:
 
 
 def validate_record(value: Any, schema: RecordSchema, *, file: str, line: int) -> list[Issue]:
-    """Every way ``value`` breaks ``schema``, as issues at ``file:line``; empty when it is valid.
+    """The ways ``value`` breaks ``schema``, as issues at ``file:line``; empty when it is valid.
 
+    At most ``MAX_ISSUES_PER_RECORD`` errors are kept, then one ``record.more-errors`` issue
+    counts the rest: a record holding a million bad items costs its own bytes, not a million
+    issues, in ``dtk validate`` reports, build rejects and ``dtk check`` alike (issue 12).
     Never raises for bad data: a value that is not even an object is an issue too.
     """
     if schema.validator.is_valid(value):
@@ -60,4 +68,5 @@ def validate_record(value: Any, schema: RecordSchema, *, file: str, line: int) -
         line=line,
         descriptions=schema.descriptions,
         assigned=schema.assigned,
+        limit=MAX_ISSUES_PER_RECORD,
     )

@@ -3,13 +3,16 @@ that read raw files (extract, build)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
-from toolkit.raw import MANIFEST_NAME, SourceEntry
+from toolkit.raw import MANIFEST_NAME, SourceEntry, file_identity
 
 
 def load_manifest(raw_dir: Path) -> list[SourceEntry]:
-    """The verified entries of ``raw_dir/sources.jsonl``, in file order.
+    """The verified entries of ``raw_dir/sources.jsonl``, in file order, each with the identity
+    (device, inode, size) of the file it names, so a file swapped after this check is refused
+    when it is opened for extraction.
 
     Raises:
         InputError: the manifest is missing.
@@ -32,4 +35,4 @@ def load_manifest(raw_dir: Path) -> list[SourceEntry]:
     entries: list[SourceEntry] = []
     for batch in JsonlReader(path).batches():
         entries += [SourceEntry.from_record(r.value, r.line) for r in batch.records]
-    return entries
+    return [replace(e, identity=file_identity(raw_dir, e.path)) for e in entries]
