@@ -13,6 +13,7 @@ the merged ids, so the report is the same for any number of workers.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
 import sys
 import tempfile
@@ -429,25 +430,8 @@ def validate_paths(
         MissingExtraError: a Parquet input without pyarrow installed.
     """
     inputs = [Path(p) for p in paths]
-    if any(str(p) == STDIN for p in inputs):
-        with tempfile.TemporaryDirectory(prefix="dtk-stdin-") as folder:
-            spooled = Path(folder) / ("stdin" + Path(stdin_name).suffix)
-            with spooled.open("wb") as handle:
-                shutil.copyfileobj(stdin or sys.stdin.buffer, handle)
-            return _validate(
-                inputs,
-                schema,
-                max_errors,
-                dist,
-                strict,
-                max_line_bytes,
-                schema_dir,
-                workers,
-                (spooled, stdin_name),
-                progress,
-                exact,
-            )
-    return _validate(
+    run = functools.partial(
+        _validate,
         inputs,
         schema,
         max_errors,
@@ -456,10 +440,16 @@ def validate_paths(
         max_line_bytes,
         schema_dir,
         workers,
-        None,
-        progress,
-        exact,
+        progress=progress,
+        exact=exact,
     )
+    if not any(str(p) == STDIN for p in inputs):
+        return run(None)
+    with tempfile.TemporaryDirectory(prefix="dtk-stdin-") as folder:
+        spooled = Path(folder) / ("stdin" + Path(stdin_name).suffix)
+        with spooled.open("wb") as handle:
+            shutil.copyfileobj(stdin or sys.stdin.buffer, handle)
+        return run((spooled, stdin_name))
 
 
 def _validate(
