@@ -24,7 +24,7 @@ from toolkit.errors import (
     UsageError,
     WorkerError,
 )
-from toolkit.escape import one_line
+from toolkit.escape import message_lines, one_line
 from toolkit.validate.reporters import REPORTERS, issue_line
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def handle_errors(func: F) -> F:
         except ToolkitError as exc:
             if ctx.find_root().params.get("traceback"):
                 raise
-            for line in str(exc).splitlines():
+            for line in message_lines(str(exc)):
                 click.echo(f"error: {line}", err=True)
             ctx.exit(EXIT_USAGE if isinstance(exc, CANNOT_PROCEED) else EXIT_INVALID)
 
@@ -127,7 +127,33 @@ color_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _escape_click_error(exc: click.ClickException) -> None:
+    """Make click's own message (a bad path or value, an unknown option or command: text the
+    user or the data chose) one escaped line, as :func:`handle_errors` does for ours."""
+    render = exc.format_message
+    setattr(exc, "format_message", lambda: one_line(render()))  # noqa: B010
+
+
+class EscapingGroup(click.Group):
+    """The ``dtk`` group: every error click reports itself (while parsing the options of the
+    group or of a command, or raised by a command) reaches stderr through ``toolkit/escape.py``."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            _escape_click_error(exc)
+            raise
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as exc:
+            _escape_click_error(exc)
+            raise
+
+
+@click.group(cls=EscapingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dtk")
 @click.option("--traceback", is_flag=True, help="Show the full traceback of internal errors.")
 def main(traceback: bool) -> None:
@@ -331,7 +357,7 @@ def build(
         ray_address=ray_address,
     )
     counts = summary.counts
-    click.echo(f"built {out}/ (version {summary.manifest.version})")
+    click.echo(f"built {one_line(str(out))}/ (version {one_line(summary.manifest.version)})")
     click.echo(f"  {'source':<40} {'extracted':>9} {'released':>9} {'rejected':>9} {'dedup':>7}")
     for source in summary.manifest.sources:
         click.echo(
@@ -355,8 +381,8 @@ def build(
 
 def _echo_report(summary: ReportSummary) -> None:
     click.echo(
-        f"wrote {summary.out}/index.html ({summary.records:,} records, {summary.rejects:,} "
-        f"rejects, {summary.duplicates:,} duplicates; {summary.files:,} files, "
+        f"wrote {one_line(str(summary.out))}/index.html ({summary.records:,} records, "
+        f"{summary.rejects:,} rejects, {summary.duplicates:,} duplicates; {summary.files:,} files, "
         f"{summary.bytes / 1e6:.1f} MB)"
     )
 
@@ -548,7 +574,7 @@ def card(dist: Path, root: Path | None, card_path: Path | None) -> None:
     target = card_path or dist.parent / "DATASET_CARD.md"
     update_card(dist, root, card_path=target)
     for written in (dist / "README.md", dist / CROISSANT_PATH, dist / CHART_PATH, target):
-        click.echo(f"wrote {written}")
+        click.echo(f"wrote {one_line(str(written))}")
 
 
 def _evaluate_choices() -> list[str]:
@@ -643,5 +669,5 @@ def evaluate(
         click.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {out}")
+        click.echo(f"wrote {one_line(str(out))}")
     sys.exit(EXIT_OK)

@@ -38,6 +38,14 @@ def one_line(text: str) -> str:
     return escape_controls(text.replace("\r", "\\r").replace("\n", "\\n"))
 
 
+def message_lines(text: str) -> list[str]:
+    """A message (an error that may list several problems, one per line) as lines for a terminal
+    or a CI log: split at each newline only, each line through :func:`one_line`, so every other
+    line break (CR, NEL, U+2028), control and bidi character is shown escaped. The caller prefixes
+    each line (``error: ``), so no data-driven line can start a workflow command."""
+    return [one_line(line) for line in text.split("\n")]
+
+
 def github_text(text: str, *, property_value: bool = False) -> str:
     """Text for a GitHub workflow command: ``%``, CR and LF percent-encoded as GitHub decodes
     them, controls made visible, and ``:`` and ``,`` encoded inside properties."""

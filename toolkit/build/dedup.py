@@ -7,6 +7,18 @@ body, then first in build order) and every other member is dropped with the id i
 Signatures are computed with ``rensa`` where the records are (in the workers); the banding is
 vectorised over fixed-size NumPy arrays, so memory per record is a few hundred bytes and the
 result does not depend on the order in which workers finished.
+
+Two rules tie a build to the release it replaces (issue 12, class 10):
+
+- A record of the previous release is never displaced by an equivalent newcomer: in a cluster
+  that holds released records, they are kept and the newcomers dropped as their duplicates,
+  unless a newcomer is substantially fuller (``REPLACE_RATIO`` times the body of the fullest
+  released member, the full article for a teaser); then it is kept and the released records
+  are dropped with kind ``"replaced"``, so the replacement is listed and versioned.
+- Records of one story never straddle splits: :func:`story_clusters` groups the records whose
+  leads or whole bodies agree at ``STORY_THRESHOLD`` (lower than the dedup threshold; the body
+  signature finds the article that only gained a prefix), and the build gives every member of
+  a group one split.
 """
 
 from __future__ import annotations
@@ -22,6 +34,11 @@ ROWS_PER_BAND = 4
 LEAD_WORDS = 80
 SHINGLE = 3
 SEED = 1729
+#: Signature agreement (of the lead or of the whole body) at which two records tell the same
+#: story and must share a split, though dedup kept both.
+STORY_THRESHOLD = 0.5
+#: A newcomer replaces a released near-duplicate only when its body is this much longer.
+REPLACE_RATIO = 1.5
 
 
 @dataclass(frozen=True)
@@ -30,7 +47,7 @@ class Duplicate:
 
     index: int
     kept: int
-    kind: str  # "exact" or "near"
+    kind: str  # "exact", "near", or "replaced" (a released record a fuller newcomer replaced)
     similarity: float
 
 
@@ -44,13 +61,31 @@ def lead_shingles(title: str, body: str) -> list[str]:
     return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
 
 
-def lead_signature(title: str, body: str) -> np.ndarray:
-    """The MinHash signature (``NUM_PERM`` uint32) of a record's lead."""
+def body_shingles(body: str) -> list[str]:
+    """Word 3-grams of the whole normalised body: what an article and the same article with a
+    prefix (a standfirst, a dateline, a paywall notice) share, though their leads differ."""
+    words = normalize_text(body).split()
+    if len(words) < SHINGLE:
+        return [" ".join(words)]
+    return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+
+
+def _signature(shingles: list[str]) -> np.ndarray:
     import rensa
 
     minhash = rensa.RMinHash(num_perm=NUM_PERM, seed=SEED)
-    minhash.update(lead_shingles(title, body))
+    minhash.update(shingles)
     return np.asarray(minhash.digest(), dtype=np.uint32)
+
+
+def lead_signature(title: str, body: str) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` uint32) of a record's lead."""
+    return _signature(lead_shingles(title, body))
+
+
+def body_signature(body: str) -> np.ndarray:
+    """The MinHash signature (``NUM_PERM`` uint32) of a record's whole body."""
+    return _signature(body_shingles(body))
 
 
 class _UnionFind:
@@ -82,8 +117,55 @@ def _band_key(signatures: np.ndarray, rows: np.ndarray, band: int) -> np.ndarray
     return key
 
 
+def _candidates(signatures: np.ndarray, rows: np.ndarray) -> dict[tuple[int, int], float]:
+    """Pairs of ``rows`` that share a band (LSH), with their signature agreement."""
+    similarity: dict[tuple[int, int], float] = {}
+    if len(rows) < 2:
+        return similarity
+    for band in range(signatures.shape[1] // ROWS_PER_BAND):
+        column = _band_key(signatures, rows, band)
+        band_order = np.argsort(column, kind="stable")
+        sorted_keys = column[band_order]
+        same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
+        for pos in same:
+            a, b = int(rows[band_order[pos]]), int(rows[band_order[pos + 1]])
+            pair = (min(a, b), max(a, b))
+            if pair not in similarity:
+                similarity[pair] = float(np.mean(signatures[a] == signatures[b]))
+    return similarity
+
+
+def _keeper(group: list[int], lengths: np.ndarray, released: np.ndarray | None) -> tuple[int, bool]:
+    """The member of a near-duplicate cluster to keep, and whether it replaces released ones.
+
+    Without released members, the fullest record (longest body, then first in build order).
+    With them, the fullest released member, unless a newcomer's body is ``REPLACE_RATIO``
+    times longer."""
+
+    def fullest(members: list[int]) -> int:
+        return max(members, key=lambda i: (int(lengths[i]), -i))
+
+    best = fullest(group)
+    if released is None:
+        return best, False
+    olds = [i for i in group if released[i]]
+    if not olds:
+        return best, False
+    old = fullest(olds)
+    news = [i for i in group if not released[i]]
+    if news:
+        new = fullest(news)
+        if int(lengths[new]) >= REPLACE_RATIO * int(lengths[old]):
+            return new, True
+    return old, False
+
+
 def find_duplicates(
-    ids: np.ndarray, lengths: np.ndarray, signatures: np.ndarray, threshold: float
+    ids: np.ndarray,
+    lengths: np.ndarray,
+    signatures: np.ndarray,
+    threshold: float,
+    released: np.ndarray | None = None,
 ) -> dict[int, Duplicate]:
     """Every record to drop, by build index.
 
@@ -93,6 +175,9 @@ def find_duplicates(
         signatures: ``lead_signature`` of each record, shape ``(n, NUM_PERM)``.
         threshold: signature agreement at or above which two leads are near-duplicates;
             1.0 keeps only exact deduplication.
+        released: per record, whether its id is in the previous release; a released record is
+            kept against an equivalent newcomer, and only a substantially fuller one
+            (``REPLACE_RATIO``) replaces it (kind ``"replaced"``).
     """
     n = len(ids)
     drops: dict[int, Duplicate] = {}
@@ -108,33 +193,45 @@ def find_duplicates(
     clusters = _UnionFind()
     similarity: dict[tuple[int, int], float] = {}
     if threshold < 1.0 and len(unique) > 1:
-        for band in range(signatures.shape[1] // ROWS_PER_BAND):
-            column = _band_key(signatures, unique, band)
-            band_order = np.argsort(column, kind="stable")
-            sorted_keys = column[band_order]
-            same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
-            for pos in same:
-                a, b = int(unique[band_order[pos]]), int(unique[band_order[pos + 1]])
-                pair = (min(a, b), max(a, b))
-                if pair in similarity:
-                    continue
-                score = float(np.mean(signatures[a] == signatures[b]))
-                similarity[pair] = score
-                if score >= threshold:
-                    clusters.union(a, b)
+        similarity = _candidates(signatures, unique)
+        for (a, b), score in similarity.items():
+            if score >= threshold:
+                clusters.union(a, b)
     members: dict[int, list[int]] = {}
     for i in list(clusters.parent):
         members.setdefault(clusters.find(i), []).append(i)
     keep: dict[int, int] = {}
     for group in members.values():
-        best = max(group, key=lambda i: (int(lengths[i]), -i))
+        best, replaces = _keeper(group, lengths, released)
         for i in group:
+            if released is not None and released[i] and not replaces:
+                keep[i] = i  # a released record stays, even when a newcomer bridges two
+                continue
             keep[i] = best
             if i != best:
                 pair = (min(i, best), max(i, best))
                 score = similarity.get(pair, float(np.mean(signatures[i] == signatures[best])))
-                drops[i] = Duplicate(i, best, "near", round(score, 4))
+                kind = "replaced" if replaces and released is not None and released[i] else "near"
+                drops[i] = Duplicate(i, best, kind, round(score, 4))
     for copy in np.flatnonzero(first_of != np.arange(n)).tolist():
         first = int(first_of[copy])
         drops[copy] = Duplicate(copy, keep.get(first, first), "exact", 1.0)
     return dict(sorted(drops.items()))
+
+
+def story_clusters(
+    lead_signatures: np.ndarray, body_signatures: np.ndarray, threshold: float = STORY_THRESHOLD
+) -> list[list[int]]:
+    """Groups (of two or more build indices, each sorted) of records that tell one story: their
+    leads or their whole bodies agree at ``threshold`` or more. Exact copies share every band,
+    so they land in one group too. A record in no group is its own story."""
+    rows = np.arange(len(lead_signatures))
+    clusters = _UnionFind()
+    for signatures in (lead_signatures, body_signatures):
+        for (a, b), score in _candidates(signatures, rows).items():
+            if score >= threshold:
+                clusters.union(a, b)
+    members: dict[int, list[int]] = {}
+    for i in list(clusters.parent):
+        members.setdefault(clusters.find(i), []).append(i)
+    return sorted(sorted(g) for g in members.values() if len(g) > 1)

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from toolkit._version import __version__
-from toolkit.build.dedup import NUM_PERM, find_duplicates
+from toolkit.build.dedup import NUM_PERM, find_duplicates, story_clusters
 from toolkit.build.engine import run_tasks
 from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
@@ -187,19 +187,82 @@ def _write_splits(
     return facts
 
 
+def previous_splits(out: Path) -> dict[bytes, str]:
+    """The split of every record of the release in ``out`` (ids as ASCII bytes), or nothing
+    when there is no release or it cannot be read (the version check after pass two reports a
+    damaged release). Only the ``id`` column is read, from the files the manifest lists."""
+    if not (out / MANIFEST_FILE).is_file():
+        return {}
+    import pyarrow.parquet as pq
+
+    from toolkit.errors import ToolkitError
+
+    splits: dict[bytes, str] = {}
+    try:
+        manifest = ReleaseManifest.read(out)
+        for name, paths in manifest.split_paths(out):
+            for path in paths:
+                if path.is_symlink() or not path.is_file():
+                    return {}
+                for record_id in pq.read_table(path, columns=["id"]).column("id").to_pylist():
+                    splits[str(record_id).encode("ascii", "backslashreplace")] = name
+    except (ToolkitError, OSError, ValueError, pa.ArrowException, KeyError):
+        return {}
+    return splits
+
+
+def _assign_stories(
+    ids: np.ndarray[Any, Any],
+    codes: np.ndarray[Any, Any],
+    keep: np.ndarray[Any, Any],
+    groups: list[list[int]],
+    previous: dict[bytes, str],
+    names: list[str],
+) -> None:
+    """Give each story one split, in place (issue 12, class 10).
+
+    A record of the previous release keeps its split. The other members of a story take the
+    split of its smallest released id if it has one, else the split of its smallest kept id;
+    a record that tells its story alone keeps the split of its own id.
+    """
+    index = {name: c for c, name in enumerate(names)}
+    was: dict[int, int] = {}
+    if previous:
+        for i, record_id in enumerate(ids.tolist()):
+            code = index.get(previous.get(record_id, ""), -1)
+            if code >= 0:
+                was[i] = code
+                codes[i] = code
+    for group in groups:
+        olds = [i for i in group if i in was]
+        if olds:
+            code = was[min(olds, key=lambda i: ids[i])]
+        else:
+            kept = [i for i in group if keep[i]] or group
+            code = int(codes[min(kept, key=lambda i: (ids[i], i))])
+        for i in group:
+            if i not in was:
+                codes[i] = code
+
+
 def _merge(
     stage: Path,
     results: list[ShardResult],
     counts: list[SourceCounts],
     config: DatasetConfig,
     progress: Progress,
+    previous: dict[bytes, str] | None = None,
 ) -> _Written:
-    """Pass two: deduplicate across all shards, then write splits, rejects and duplicates."""
+    """Pass two: deduplicate across all shards (a record of the ``previous`` release, id to
+    split, stays against an equivalent newcomer), give each story one split, then write
+    splits, rejects and duplicates."""
+    previous = previous or {}
     names = list(config.split_ratios)
     total = sum(r.rows for r in results)
     ids = np.empty(total, "S16")
     lengths = np.empty(total, np.int64)
     signatures = np.empty((total, NUM_PERM), np.uint32)
+    bodies = np.empty((total, NUM_PERM), np.uint32)
     codes = np.empty(total, np.int8)
     sources = np.empty(total, np.int32)
     offset = 0
@@ -210,15 +273,19 @@ def _merge(
             ids[offset:stop] = arrays["ids"]
             lengths[offset:stop] = arrays["lengths"]
             signatures[offset:stop] = arrays["signatures"]
+            bodies[offset:stop] = arrays["bodies"]
             codes[offset:stop] = arrays["split_codes"]
             sources[offset:stop] = result.source
             offset = stop
             step.advance(result.rows, "signatures loaded")
-        drops = find_duplicates(ids, lengths, signatures, config.dedup_threshold)
+        released = np.array([i in previous for i in ids.tolist()], bool) if previous else None
+        drops = find_duplicates(ids, lengths, signatures, config.dedup_threshold, released)
         step.advance(0, f"{len(drops):,} near or exact duplicates")
-    del signatures, lengths
-    keep = np.ones(len(ids), dtype=bool)
-    keep[list(drops)] = False
+        keep = np.ones(len(ids), dtype=bool)
+        keep[list(drops)] = False
+        groups = story_clusters(signatures, bodies)
+        _assign_stories(ids, codes, keep, groups, previous, names)
+    del signatures, lengths, bodies
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
     schema = arrow_schema("article")
     writers = {name: SplitWriter(stage, name, sizes[name], schema) for name in names}
@@ -332,7 +399,7 @@ def build_release(
                     step.advance(
                         1, f"{extracted:,} records, {rejected:,} failed validation or extraction"
                     )
-            manifest = _build_into(stage, entries, results, config, progress)
+            manifest = _build_into(stage, entries, results, config, progress, previous_splits(out))
             changes = _changes_since(out, stage)
             with progress.stage("card", total=1, unit="cards") as step:
                 card_text = _write_card(stage, raw_dir.resolve().parent, changes)
@@ -404,11 +471,12 @@ def _build_into(
     results: list[ShardResult],
     config: DatasetConfig,
     progress: Progress,
+    previous: dict[bytes, str] | None = None,
 ) -> ReleaseManifest:
     counts = [SourceCounts() for _ in entries]
     for result in results:
         counts[result.source].merge(result.counts)
-    written = _merge(stage, results, counts, config, progress)
+    written = _merge(stage, results, counts, config, progress, previous)
     totals = {
         "extracted": sum(c.extracted for c in counts),
         "released": sum(s.num_examples for s in written["splits"].values()),

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from toolkit.build.dedup import NUM_PERM, lead_signature
+from toolkit.build.dedup import NUM_PERM, body_signature, lead_signature
 from toolkit.build.split import split_of
 from toolkit.build.writers import JsonLinesWriter
 from toolkit.issues import Issue
@@ -74,7 +74,8 @@ class ShardResult:
     rows: int
 
     def load_facts(self) -> dict[str, np.ndarray]:
-        """``ids`` (S16), ``lengths``, ``signatures`` (rows × NUM_PERM) and ``split_codes``."""
+        """``ids`` (S16), ``lengths``, ``signatures`` and ``bodies`` (lead and body MinHash,
+        rows × NUM_PERM each) and ``split_codes``."""
         with np.load(self.facts) as data:
             return {name: data[name] for name in data.files}
 
@@ -186,6 +187,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     ids: list[bytes] = []
     lengths: list[int] = []
     signatures: list[np.ndarray] = []
+    bodies: list[np.ndarray] = []
     codes: list[int] = []
     pending: list[dict[str, Any]] = []
     data = _task_bytes(task)
@@ -222,6 +224,7 @@ def process_shard(task: ShardTask) -> ShardResult:
                 ids.append(item["id"].encode("ascii"))
                 lengths.append(len(item["body"]))
                 signatures.append(lead_signature(item["title"], item["body"]))
+                bodies.append(body_signature(item["body"]))
                 codes.append(task.split_names.index(split_of(item["id"], ratios)))
                 pending.append(item)
                 if len(pending) >= SPOOL_BATCH_ROWS:
@@ -237,6 +240,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         ids=np.array(ids, dtype="S16"),
         lengths=np.array(lengths, dtype=np.int64),
         signatures=np.stack(signatures) if signatures else np.zeros((0, NUM_PERM), np.uint32),
+        bodies=np.stack(bodies) if bodies else np.zeros((0, NUM_PERM), np.uint32),
         split_codes=np.array(codes, dtype=np.int8),
     )
     return ShardResult(
