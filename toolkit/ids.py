@@ -27,7 +27,10 @@ _ASCII = bytes(range(0x80))
 _MAX_FOLDED = 24
 
 
+@lru_cache(maxsize=4096)
 def _folded_char(char: str) -> str:
+    """One character case-folded, whitespace made a space (cached: a text repeats the same few
+    accented letters and punctuation, record after record)."""
     return "".join(" " if c.isspace() else c for c in char.casefold())
 
 

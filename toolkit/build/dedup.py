@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.ids import normalize_text
+from toolkit.ids import normalize_text, normalized_bytes
 
 NUM_PERM = 32
 ROWS_PER_BAND = 4
@@ -51,11 +51,34 @@ class Duplicate:
     similarity: float
 
 
+#: Characters of the body normalised for its lead at first: enough for ``LEAD_WORDS`` words of
+#: ordinary prose; a body whose cut holds fewer words is normalised whole.
+LEAD_PREFIX_CHARS = 1024
+
+
+def _lead_words(body: str) -> list[str]:
+    """The first ``LEAD_WORDS`` words of the normalised body, normalising only a prefix when it
+    is enough.
+
+    The prefix is cut just before an ASCII space. A space is a stable boundary for NFKC (a
+    starter that never composes with what precedes it), case folding is per character, and the
+    space separates words, so the words of the normalised prefix are exactly the first words of
+    the normalised body; when the prefix holds ``LEAD_WORDS`` of them the rest of the body
+    cannot change them. Otherwise (short body, no space) the whole body is normalised, as before.
+    """
+    if len(body) > LEAD_PREFIX_CHARS:
+        cut = body.find(" ", LEAD_PREFIX_CHARS)
+        if cut > 0:
+            words = normalized_bytes(body[:cut]).decode("utf-8", "surrogatepass").split(" ")
+            if len(words) >= LEAD_WORDS and words[0]:
+                return words[:LEAD_WORDS]
+    return normalize_text(body).split(" ", LEAD_WORDS)[:LEAD_WORDS]
+
+
 def lead_shingles(title: str, body: str) -> list[str]:
     """Word 3-grams of the normalised title and the first words of the normalised body."""
-    # normalize_text is cached: the body was normalised for its id a moment ago.
     words = normalize_text(title).split()
-    words += normalize_text(body).split(" ", LEAD_WORDS)[:LEAD_WORDS]
+    words += _lead_words(body)
     if len(words) < SHINGLE:
         return [" ".join(words)]
     return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
@@ -86,6 +109,20 @@ def lead_signature(title: str, body: str) -> np.ndarray:
 def body_signature(body: str) -> np.ndarray:
     """The MinHash signature (``NUM_PERM`` uint32) of a record's whole body."""
     return _signature(body_shingles(body))
+
+
+def lead_signatures(shingle_sets: list[list[str]]) -> np.ndarray:
+    """The signatures of many leads (``lead_shingles`` of each) at once, shape
+    ``(len(shingle_sets), NUM_PERM)``: ``rensa``'s batched digest, equal row for row to
+    :func:`lead_signature` without one Python MinHash object per record."""
+    if not shingle_sets:
+        return np.zeros((0, NUM_PERM), np.uint32)
+    import rensa
+
+    matrix = rensa.RMinHash.digest_matrix_from_token_sets(
+        shingle_sets, num_perm=NUM_PERM, seed=SEED
+    )
+    return np.asarray(matrix.to_rows(), dtype=np.uint32).reshape(len(shingle_sets), NUM_PERM)
 
 
 class _UnionFind:

@@ -27,7 +27,7 @@ from toolkit.build.dedup import NUM_PERM, find_duplicates, story_clusters
 from toolkit.build.engine import run_tasks
 from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
-from toolkit.build.writers import JsonLinesWriter, SplitWriter
+from toolkit.build.writers import HashingWriter, JsonLinesWriter, SplitWriter
 from toolkit.config import DatasetConfig, load_config
 from toolkit.errors import ReleaseError
 from toolkit.features import arrow_schema
@@ -52,6 +52,8 @@ class _Written(TypedDict):
 
     splits: dict[str, ReleaseSplit]
     files: list[str]
+    #: ``(sha256, size)`` of each data file, kept while it was written.
+    checksums: dict[str, tuple[str, int]]
 
 
 #: The card's "Changes" section, kept in the release so a rebuild reproduces it.
@@ -321,10 +323,17 @@ def _merge(
             )
     finally:
         duplicates.close()
-    with (stage / "rejects.jsonl").open("wb") as out:
+    with HashingWriter(stage / "rejects.jsonl") as out:
         for result in results:
             with result.rejects.open("rb") as part:
                 shutil.copyfileobj(part, out)
+    checksums = {
+        path.relative_to(stage).as_posix(): checksum
+        for writer in writers.values()
+        for path, checksum in writer.checksums.items()
+    }
+    checksums["rejects.jsonl"] = (out.hexdigest(), out.size)
+    checksums["duplicates.jsonl"] = duplicates.checksum
     return {
         "splits": {
             name: ReleaseSplit(
@@ -335,10 +344,14 @@ def _merge(
         },
         "files": [p.relative_to(stage).as_posix() for p in files]
         + ["rejects.jsonl", "duplicates.jsonl"],
+        "checksums": checksums,
     }
 
 
-def _file_entry(stage: Path, relative: str) -> ReleaseFile:
+def _file_entry(stage: Path, relative: str, checksums: dict[str, tuple[str, int]]) -> ReleaseFile:
+    """A data file's entry, from the checksum taken while it was written when there is one."""
+    if relative in checksums:
+        return ReleaseFile(relative, *checksums[relative])
     path = stage / relative
     return ReleaseFile(relative, sha256_file(path), path.stat().st_size)
 
@@ -529,7 +542,10 @@ def _build_into(
             for e, c in zip(entries, counts, strict=True)
         ),
         files=tuple(
-            sorted((_file_entry(stage, f) for f in written["files"]), key=lambda f: f.path)
+            sorted(
+                (_file_entry(stage, f, written["checksums"]) for f in written["files"]),
+                key=lambda f: f.path,
+            )
         ),
     )
     manifest.write(stage)

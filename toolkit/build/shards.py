@@ -14,15 +14,63 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pyarrow as pa
 
-from toolkit.build.dedup import NUM_PERM, body_signature, lead_signature
+from toolkit.build.dedup import NUM_PERM, body_shingles, lead_shingles, lead_signatures
 from toolkit.build.split import split_of
-from toolkit.build.writers import JsonLinesWriter
+from toolkit.build.writers import JSONL_COLUMN, JsonLinesWriter
 from toolkit.issues import Issue
 from toolkit.raw import SourceEntry
 
 SPOOL_BATCH_ROWS = 4096
+
+
+def _conformed(value: Any, field_type: pa.DataType) -> Any:
+    """``value`` as ``Table.from_pylist(...).to_pylist()`` would give it back for a column of
+    ``field_type`` (keys in schema order, missing keys None), or raise ``TypeError`` when it is
+    not plainly of that type (then the row's line is taken from Arrow instead)."""
+    if value is None:
+        return None
+    if pa.types.is_string(field_type):
+        if type(value) is not str:
+            raise TypeError
+        return value
+    if pa.types.is_int64(field_type):
+        if type(value) is not int or not -(1 << 63) <= value < 1 << 63:
+            raise TypeError
+        return value
+    if pa.types.is_list(field_type):
+        if type(value) is not list:
+            raise TypeError
+        item = field_type.value_type
+        return [_conformed(v, item) for v in value]
+    if pa.types.is_struct(field_type):
+        if type(value) is not dict:
+            raise TypeError
+        return {f.name: _conformed(value.get(f.name), f.type) for f in field_type}
+    raise TypeError
+
+
+def jsonl_lines(rows: list[dict[str, Any]], table: pa.Table) -> pa.Array:
+    """The JSONL line of each row of ``table`` (made from ``rows``), byte for byte what
+    ``orjson.dumps(table.to_pylist()[i])`` gives, as a binary array."""
+    fields = list(table.schema)
+    try:
+        lines = [
+            orjson.dumps({f.name: _conformed(row.get(f.name), f.type) for f in fields}) + b"\n"
+            for row in rows
+        ]
+    except TypeError:  # anything unusual: ask Arrow for the rows as it stored them
+        lines = [orjson.dumps(row) + b"\n" for row in table.to_pylist()]
+    return pa.array(lines, pa.binary())
+
+
+def _spill_table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
+    """A batch of valid rows for the spill: the article columns, plus each row's JSONL line
+    (made once here, so the merge writes the JSONL copy without ``to_pylist``)."""
+    table = pa.Table.from_pylist(rows, schema=schema)
+    return table.append_column(JSONL_COLUMN, jsonl_lines(rows, table))
 
 
 @dataclass
@@ -179,6 +227,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     from toolkit.validate.record import RecordSchema, validate_record
 
     schema = arrow_schema("article")
+    spill_schema = schema.append(pa.field(JSONL_COLUMN, pa.binary()))
     article = RecordSchema.load("article")
     ratios = dict(zip(task.split_names, task.split_ratios, strict=True))
     spool_path = task.work_dir / f"shard-{task.index:05d}.arrows"
@@ -190,6 +239,8 @@ def process_shard(task: ShardTask) -> ShardResult:
     bodies: list[np.ndarray] = []
     codes: list[int] = []
     pending: list[dict[str, Any]] = []
+    leads: list[list[str]] = []  # the pending records' lead shingles, signed once per batch
+    texts: list[list[str]] = []  # and their whole bodies' shingles
     data = _task_bytes(task)
     fetcher = None
     if task.entry.format == "jsonl" and isinstance(data, bytes):
@@ -198,7 +249,10 @@ def process_shard(task: ShardTask) -> ShardResult:
     # try/finally: an error that stops the build (a bad profile, a full disk) must not leave
     # the rejects file open (issue 7).
     try:
-        with pa.OSFile(str(spool_path), "wb") as sink, pa.ipc.new_stream(sink, schema) as spool:
+        with (
+            pa.OSFile(str(spool_path), "wb") as sink,
+            pa.ipc.new_stream(sink, spill_schema) as spool,
+        ):
             for item in items:
                 if isinstance(item, Issue):
                     if item.severity == "warning":
@@ -223,15 +277,19 @@ def process_shard(task: ShardTask) -> ShardResult:
                     continue
                 ids.append(item["id"].encode("ascii"))
                 lengths.append(len(item["body"]))
-                signatures.append(lead_signature(item["title"], item["body"]))
-                bodies.append(body_signature(item["body"]))
+                leads.append(lead_shingles(item["title"], item["body"]))
+                texts.append(body_shingles(item["body"]))
                 codes.append(task.split_names.index(split_of(item["id"], ratios)))
                 pending.append(item)
                 if len(pending) >= SPOOL_BATCH_ROWS:
-                    spool.write_table(pa.Table.from_pylist(pending, schema=schema))
-                    pending = []
+                    spool.write_table(_spill_table(pending, schema))
+                    signatures.append(lead_signatures(leads))
+                    bodies.append(lead_signatures(texts))
+                    pending, leads, texts = [], [], []
             if pending:
-                spool.write_table(pa.Table.from_pylist(pending, schema=schema))
+                spool.write_table(_spill_table(pending, schema))
+                signatures.append(lead_signatures(leads))
+                bodies.append(lead_signatures(texts))
     finally:
         rejects.close()
     facts = task.work_dir / f"facts-{task.index:05d}.npz"
@@ -239,8 +297,8 @@ def process_shard(task: ShardTask) -> ShardResult:
         facts,
         ids=np.array(ids, dtype="S16"),
         lengths=np.array(lengths, dtype=np.int64),
-        signatures=np.stack(signatures) if signatures else np.zeros((0, NUM_PERM), np.uint32),
-        bodies=np.stack(bodies) if bodies else np.zeros((0, NUM_PERM), np.uint32),
+        signatures=np.concatenate(signatures) if signatures else np.zeros((0, NUM_PERM), np.uint32),
+        bodies=np.concatenate(bodies) if bodies else np.zeros((0, NUM_PERM), np.uint32),
         split_codes=np.array(codes, dtype=np.int8),
     )
     return ShardResult(

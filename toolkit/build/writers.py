@@ -5,6 +5,8 @@ produces the same bytes for the same rows: no timestamps, fixed compression sett
 
 from __future__ import annotations
 
+import hashlib
+import io
 import math
 from pathlib import Path
 from typing import IO, Any
@@ -20,6 +22,9 @@ ROWS_PER_SHARD = 200_000
 ROWS_PER_ROW_GROUP = 10_000
 #: Rows turned into Python objects at once for the JSONL copy.
 JSONL_SLICE_ROWS = 1024
+#: A column of ready JSONL lines (binary, one line and its newline per row) that a table written
+#: to a ``SplitWriter`` may carry after the schema's columns; the Parquet files never hold it.
+JSONL_COLUMN = "__jsonl"
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 3,
@@ -27,6 +32,43 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "write_page_index": True,
     "use_content_defined_chunking": True,
 }
+
+
+class HashingWriter(io.RawIOBase):
+    """A binary file opened for writing that keeps the SHA-256 and size of what went through
+    it, so a release's checksums come from the writes, not from reading the files back."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._file: IO[bytes] = path.open("wb")
+        self._hash = hashlib.sha256()
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data).cast("B")
+        self._hash.update(view)
+        self.size += view.nbytes
+        return self._file.write(view)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        if not self._file.closed:
+            self._file.flush()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._file.close()
+        super().close()
+
+    def hexdigest(self) -> str:
+        """SHA-256 of every byte written so far."""
+        return self._hash.hexdigest()
 
 
 def shard_name(split: str, index: int, count: int) -> str:
@@ -58,22 +100,33 @@ class SplitWriter:
         self._shard = -1
         self._in_shard = 0
         self._parquet: pq.ParquetWriter | None = None
-        self._jsonl: IO[bytes] = (root / "jsonl" / f"{split}.jsonl").open("wb")
+        self._jsonl = HashingWriter(root / "jsonl" / f"{split}.jsonl")
+        self._sinks: list[HashingWriter] = [self._jsonl]
         self._buffer: list[pa.Table] = []
         self._buffered = 0
+        self._lines_given = False
         self.rows = 0
 
     def _next_shard(self) -> None:
-        if self._parquet is not None:
-            self._parquet.close()
+        self._close_parquet()
         self._shard += 1
         path = self.root / "data" / shard_name(self.split, self._shard, self.num_shards)
         self.paths.append(path)
-        self._parquet = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
+        sink = HashingWriter(path)
+        self._sinks.append(sink)
+        self._parquet = pq.ParquetWriter(sink, self.schema, **PARQUET_OPTIONS)
         self._in_shard = 0
 
     def write(self, table: pa.Table) -> None:
-        """Append rows (already in release order and in ``schema``)."""
+        """Append rows (already in release order and in ``schema``, optionally followed by a
+        ``JSONL_COLUMN`` of their ready JSONL lines, written at once and never buffered)."""
+        if JSONL_COLUMN in table.column_names:
+            self._lines_given = True
+            for chunk in table.column(JSONL_COLUMN).chunks:
+                self._jsonl.write(b"".join(chunk.to_pylist()))
+            table = table.drop_columns([JSONL_COLUMN])
+        elif self._lines_given:
+            raise ValueError("every table written to a split must carry its JSONL lines, or none")
         self._buffer.append(table)
         self._buffered += table.num_rows
         while self._buffered >= self._group_target():
@@ -94,16 +147,26 @@ class SplitWriter:
             self._next_shard()
         assert self._parquet is not None
         self._parquet.write_table(group, row_group_size=take)
-        for offset in range(0, take, JSONL_SLICE_ROWS):  # Python rows for a slice at a time
-            rows = group.slice(offset, JSONL_SLICE_ROWS).to_pylist()
-            self._jsonl.write(b"".join(orjson.dumps(row) + b"\n" for row in rows))
+        if not self._lines_given:  # else the JSONL copy of these rows is already written
+            for offset in range(0, take, JSONL_SLICE_ROWS):  # Python rows for a slice at a time
+                rows = group.slice(offset, JSONL_SLICE_ROWS).to_pylist()
+                self._jsonl.write(b"".join(orjson.dumps(row) + b"\n" for row in rows))
         self._in_shard += take
         self.rows += take
 
-    def abort(self) -> None:
-        """Close the files without finishing them, when the build has failed."""
+    def _close_parquet(self) -> None:
         if self._parquet is not None:
             self._parquet.close()
+            self._sinks[-1].close()
+
+    @property
+    def checksums(self) -> dict[Path, tuple[str, int]]:
+        """``(sha256, size)`` of each file written, once :meth:`close` has returned."""
+        return {sink.path: (sink.hexdigest(), sink.size) for sink in self._sinks}
+
+    def abort(self) -> None:
+        """Close the files without finishing them, when the build has failed."""
+        self._close_parquet()
         self._jsonl.close()
 
     def close(self) -> list[Path]:
@@ -112,8 +175,7 @@ class SplitWriter:
             self._flush_group()
         if self._parquet is None:
             self._next_shard()
-        assert self._parquet is not None
-        self._parquet.close()
+        self._close_parquet()
         self._jsonl.close()
         return [*self.paths, self.root / "jsonl" / f"{self.split}.jsonl"]
 
@@ -124,7 +186,7 @@ class JsonLinesWriter:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._handle: IO[bytes] = path.open("wb")
+        self._handle = HashingWriter(path)
         self.count = 0
 
     def write(self, row: dict[str, Any]) -> None:
@@ -133,3 +195,8 @@ class JsonLinesWriter:
 
     def close(self) -> None:
         self._handle.close()
+
+    @property
+    def checksum(self) -> tuple[str, int]:
+        """``(sha256, size)`` of the lines written."""
+        return self._handle.hexdigest(), self._handle.size
