@@ -600,27 +600,22 @@ class TextExtractor(Extractor):
             return
         if profile is GENERIC and not self.rules:
             publisher = entry.publisher
-            stories, located = model_candidates(
+            candidates, located = model_candidates(
                 decoded, self.model, lambda line: self.context.is_corpus_chrome(publisher, line)
             )
-            for line, problem in located:
-                yield page_issue(entry, "extract.no-article", problem, line=line)
-            if not stories and not located:
-                yield page_issue(
-                    entry,
-                    "extract.no-article",
-                    "no headline followed by article text was found on the page",
-                )
-            for candidate in stories:
-                if candidate.kind == "article":
-                    candidate.url = entry.url
-                yield build_record(candidate, entry, self.tag)
-            return
-        mark_chrome(page, profile, self.context, entry.publisher)
-        candidates, problems = find_articles(page, profile)
-        for problem in problems:
-            yield page_issue(entry, "extract.no-article", problem)
-        if not candidates and not problems:
+        else:
+            mark_chrome(page, profile, self.context, entry.publisher)
+            candidates, problems = find_articles(page, profile)
+            located = [(1, problem) for problem in problems]
+        yield from self._emit(entry, candidates, located)
+
+    def _emit(
+        self, entry: SourceEntry, candidates: list[Candidate], located: list[tuple[int, str]]
+    ) -> Iterator[Item]:
+        """The page's problems as issues, then its records (or one issue saying it has none)."""
+        for line, problem in located:
+            yield page_issue(entry, "extract.no-article", problem, line=line)
+        if not candidates and not located:
             yield page_issue(
                 entry,
                 "extract.no-article",
