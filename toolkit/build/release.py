@@ -27,6 +27,7 @@ from toolkit.build.dedup import NUM_PERM, find_duplicates, story_clusters
 from toolkit.build.engine import run_tasks
 from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
+from toolkit.build.split import assign_stories
 from toolkit.build.writers import HashingWriter, JsonLinesWriter, SplitWriter
 from toolkit.config import DatasetConfig, load_config
 from toolkit.errors import ReleaseError
@@ -213,40 +214,6 @@ def previous_splits(out: Path) -> dict[bytes, str]:
     return splits
 
 
-def _assign_stories(
-    ids: np.ndarray[Any, Any],
-    codes: np.ndarray[Any, Any],
-    keep: np.ndarray[Any, Any],
-    groups: list[list[int]],
-    previous: dict[bytes, str],
-    names: list[str],
-) -> None:
-    """Give each story one split, in place (issue 12, class 10).
-
-    A record of the previous release keeps its split. The other members of a story take the
-    split of its smallest released id if it has one, else the split of its smallest kept id;
-    a record that tells its story alone keeps the split of its own id.
-    """
-    index = {name: c for c, name in enumerate(names)}
-    was: dict[int, int] = {}
-    if previous:
-        for i, record_id in enumerate(ids.tolist()):
-            code = index.get(previous.get(record_id, ""), -1)
-            if code >= 0:
-                was[i] = code
-                codes[i] = code
-    for group in groups:
-        olds = [i for i in group if i in was]
-        if olds:
-            code = was[min(olds, key=lambda i: ids[i])]
-        else:
-            kept = [i for i in group if keep[i]] or group
-            code = int(codes[min(kept, key=lambda i: (ids[i], i))])
-        for i in group:
-            if i not in was:
-                codes[i] = code
-
-
 def _merge(
     stage: Path,
     results: list[ShardResult],
@@ -286,7 +253,7 @@ def _merge(
         keep = np.ones(len(ids), dtype=bool)
         keep[list(drops)] = False
         groups = story_clusters(signatures, bodies)
-        _assign_stories(ids, codes, keep, groups, previous, names)
+        assign_stories(ids, codes, keep, groups, previous, names)
     del signatures, lengths, bodies
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
     schema = arrow_schema("article")
