@@ -289,11 +289,11 @@ def resolve_duplicates(
             keep[i] = best
             if i != best:
                 pair = (min(i, best), max(i, best))
-                value = similarity.get(pair)
-                if value is None:
-                    value = score(i, best)
+                agreement = similarity.get(pair)
+                if agreement is None:
+                    agreement = score(i, best)
                 kind = "replaced" if replaces and released is not None and released[i] else "near"
-                drops[i] = Duplicate(i, best, kind, round(value, 4))
+                drops[i] = Duplicate(i, best, kind, round(agreement, 4))
     for copy in np.flatnonzero(first_of != np.arange(n)).tolist():
         first = int(first_of[copy])
         drops[copy] = Duplicate(copy, keep.get(first, first), "exact", 1.0)

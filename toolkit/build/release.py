@@ -24,7 +24,8 @@ import pyarrow.compute as pc
 
 from toolkit._version import __version__
 from toolkit.build.dedup import NUM_PERM, find_duplicates, story_clusters
-from toolkit.build.engine import run_tasks
+from toolkit.build.distributed import Runner, merge_distributed
+from toolkit.build.engine import DISTRIBUTED, engine_session, run_tasks
 from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
 from toolkit.build.split import assign_stories
@@ -368,18 +369,30 @@ def build_release(
                 workers = 1  # starting worker processes costs more than it saves
             results = []
             unit = "files" if len(tasks) == len(entries) else "parts"
-            with progress.stage("extract", total=len(tasks), unit=unit) as step:
-                extracted = rejected = 0
-                for result in run_tasks(
-                    process_shard, tasks, engine=engine, workers=workers, ray_address=ray_address
-                ):
-                    results.append(result)
-                    extracted += result.counts.extracted
-                    rejected += result.counts.rejected
-                    step.advance(
-                        1, f"{extracted:,} records, {rejected:,} failed validation or extraction"
-                    )
-            manifest = _build_into(stage, entries, results, config, progress, previous_splits(out))
+
+            def run(fn: Any, items: Any) -> Any:
+                return run_tasks(fn, items, engine=engine, workers=workers, ray_address=ray_address)
+
+            with engine_session(engine, ray_address):
+                with progress.stage("extract", total=len(tasks), unit=unit) as step:
+                    extracted = rejected = 0
+                    for result in run(process_shard, tasks):
+                        results.append(result)
+                        extracted += result.counts.extracted
+                        rejected += result.counts.rejected
+                        step.advance(
+                            1,
+                            f"{extracted:,} records, {rejected:,} failed validation or extraction",
+                        )
+                manifest = _build_into(
+                    stage,
+                    entries,
+                    results,
+                    config,
+                    progress,
+                    previous_splits(out),
+                    run if engine in DISTRIBUTED else None,
+                )
             changes = _changes_since(out, stage)
             with progress.stage("card", total=1, unit="cards") as step:
                 card_text = _write_card(stage, raw_dir.resolve().parent, changes)
@@ -452,11 +465,16 @@ def _build_into(
     config: DatasetConfig,
     progress: Progress,
     previous: dict[bytes, str] | None = None,
+    run: Runner | None = None,
 ) -> ReleaseManifest:
+    """Pass two, in this process or, given a ``run`` of tasks, as tasks (``distributed.py``)."""
     counts = [SourceCounts() for _ in entries]
     for result in results:
         counts[result.source].merge(result.counts)
-    written = _merge(stage, results, counts, config, progress, previous)
+    if run is None:
+        written = _merge(stage, results, counts, config, progress, previous)
+    else:
+        written = merge_distributed(stage, results, counts, config, progress, previous, run)
     totals = {
         "extracted": sum(c.extracted for c in counts),
         "released": sum(s.num_examples for s in written["splits"].values()),
