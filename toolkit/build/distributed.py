@@ -56,8 +56,9 @@ from toolkit.release.folder import ReleaseSplit
 
 #: Runs a function over tasks and gives the results in task order (``engine.run_tasks``).
 Runner = Callable[[Callable[[Any], Any], Sequence[Any]], Iterator[Any]]
-#: Band keys per partition: a pair-finding task holds about 40 bytes per key of its partition.
-PARTITION_KEYS = 2_000_000
+#: Band keys per partition: a pair-finding task holds about 50 bytes per key of its partition
+#: (the keys, one band's copy, the sort), so about 400 MB.
+PARTITION_KEYS = 8_000_000
 _FAMILIES = ("lead", "body")
 
 
@@ -69,49 +70,53 @@ class Written(TypedDict):
     checksums: dict[str, tuple[str, int]]
 
 
+#: One band key of one record: the key, the record's build index, the band (lead bands first,
+#: then body bands) and whether the record is the first with its id.
+BAND_KEY = np.dtype([("key", "<u8"), ("row", "<i8"), ("band", "u1"), ("first", "?")])
+
+
 @dataclass(frozen=True)
 class BandTask:
-    """Write one shard's band keys, one file per partition."""
+    """Write one shard's band keys to one file, grouped by partition."""
 
     facts: Path
     start: int
     #: Per row of the shard: whether it is the first record with its id.
     unique: np.ndarray
     partitions: int
-    prefix: Path
+    path: Path
 
 
-def write_bands(task: BandTask) -> list[Path]:
-    """The shard's band keys, rows (build indices) and first-copy flags, per partition."""
+def write_bands(task: BandTask) -> tuple[Path, np.ndarray]:
+    """The shard's band keys (``BAND_KEY`` rows, in partition order, each partition in band
+    then build order) as a ``.npy`` file, and where each partition starts in it: one file a
+    shard whatever the number of partitions, read by slices (memory-mapped)."""
     with np.load(task.facts) as data:
         signatures = {"lead": data["signatures"], "body": data["bodies"]}
     count = len(task.unique)
     local = np.arange(count)
-    rows = local + task.start
-    parts: list[dict[str, Any]] = [{} for _ in range(task.partitions)]
-    for family in _FAMILIES:
+    pieces = []
+    for f, family in enumerate(_FAMILIES):
         for band in range(BANDS):
-            keys = band_key(signatures[family], local, band)
-            where = keys % np.uint64(task.partitions)
-            for p, arrays in enumerate(parts):
-                chosen = where == p
-                arrays[f"{family}{band}_keys"] = keys[chosen]
-                arrays[f"{family}{band}_rows"] = rows[chosen]
-                if family == "lead":
-                    arrays[f"lead{band}_unique"] = task.unique[chosen]
-    paths = []
-    for p, arrays in enumerate(parts):
-        path = task.prefix.with_name(f"{task.prefix.name}-{p:04d}.npz")
-        np.savez(path, **arrays)
-        paths.append(path)
-    return paths
+            piece = np.empty(count, BAND_KEY)
+            piece["key"] = band_key(signatures[family], local, band)
+            piece["row"] = local + task.start
+            piece["band"] = f * BANDS + band
+            piece["first"] = task.unique
+            pieces.append(piece)
+    keys = np.concatenate(pieces)
+    partition = keys["key"] % np.uint64(task.partitions)
+    order = np.argsort(partition, kind="stable")
+    np.save(task.path, keys[order])
+    return task.path, np.searchsorted(partition[order], np.arange(task.partitions + 1))
 
 
 @dataclass(frozen=True)
 class PairTask:
-    """Find the candidate pairs of one partition's keys, from every shard's file of it."""
+    """Find the candidate pairs of one partition's keys: ``(file, start, stop)`` of the
+    partition in every shard's band file, in build order."""
 
-    files: tuple[Path, ...]
+    slices: tuple[tuple[Path, int, int], ...]
     #: Near-duplicate detection runs (threshold below 1 and more than one distinct id).
     near: bool
 
@@ -120,21 +125,17 @@ def find_pairs(task: PairTask) -> dict[str, np.ndarray]:
     """``near`` (lead pairs among first copies), ``lead`` and ``body`` (story pairs among all
     records): unique ``(a, b)`` rows. Keys of one partition come from every shard in build
     order, so rows sharing a key are in ascending order, as in the local merge."""
+    chunks = [np.array(np.load(path, mmap_mode="r")[lo:hi]) for path, lo, hi in task.slices]
+    keys = np.concatenate(chunks) if chunks else np.empty(0, BAND_KEY)
+    del chunks
     found: dict[str, list[np.ndarray]] = {"near": [], "lead": [], "body": []}
-    for family in _FAMILIES:
-        for band in range(BANDS):
-            keys, rows, unique = [], [], []
-            for path in task.files:
-                with np.load(path) as data:
-                    keys.append(data[f"{family}{band}_keys"])
-                    rows.append(data[f"{family}{band}_rows"])
-                    if family == "lead":
-                        unique.append(data[f"lead{band}_unique"])
-            band_keys, band_rows = np.concatenate(keys), np.concatenate(rows)
-            found[family].append(band_pairs(band_keys, band_rows))
-            if family == "lead" and task.near:
-                first = np.concatenate(unique)
-                found["near"].append(band_pairs(band_keys[first], band_rows[first]))
+    for code in range(len(_FAMILIES) * BANDS):
+        band = keys[keys["band"] == code]
+        family = _FAMILIES[code // BANDS]
+        found[family].append(band_pairs(band["key"], band["row"]))
+        if family == "lead" and task.near:
+            first = band[band["first"]]
+            found["near"].append(band_pairs(first["key"], first["row"]))
     return {name: _unique_pairs(arrays) for name, arrays in found.items()}
 
 
@@ -359,15 +360,20 @@ def _candidate_pairs(
             int(start),
             first[start : start + r.rows],
             partitions,
-            work / f"bands-{r.index:05d}",
+            work / f"bands-{r.index:05d}.npy",
         )
         for r, start in zip(results, starts.tolist(), strict=False)
         if r.rows
     ]
     written = list(run(write_bands, tasks))
-    found = list(
-        run(find_pairs, [PairTask(tuple(f[p] for f in written), near) for p in range(partitions)])
-    )
+    pair_tasks = [
+        PairTask(
+            tuple((path, int(at[p]), int(at[p + 1])) for path, at in written if at[p + 1] > at[p]),
+            near,
+        )
+        for p in range(partitions)
+    ]
+    found = list(run(find_pairs, pair_tasks))
     return {name: _unique_pairs([f[name] for f in found]) for name in ("near", "lead", "body")}
 
 

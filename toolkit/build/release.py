@@ -352,6 +352,8 @@ def build_release(
         ReleaseError: the manifest is invalid or the counts do not reconcile.
     """
     raw_dir, out = Path(raw_dir), Path(out)
+    if engine in DISTRIBUTED:  # a worker on another node does not run in this folder
+        raw_dir, out = raw_dir.absolute(), out.absolute()
     progress = progress or Progress()
     config = config or load_config(raw_dir.resolve().parent)
     entries = load_manifest(raw_dir)
