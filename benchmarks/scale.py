@@ -14,6 +14,7 @@ Prints only: nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -23,7 +24,10 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -125,6 +129,35 @@ class PeakWatcher:
         return out
 
 
+class StageClock:
+    """A ``Progress`` that keeps each stage's wall time, the size of the build's work folder
+    (spills, facts, band keys) when the card stage starts (it is removed after), and the peak of
+    the driver's allocations during pass two (``tracemalloc``, which NumPy reports to)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root, self.seconds, self.work_mb, self.merge_mb = root, {}, 0.0, 0.0
+
+    @contextlib.contextmanager
+    def stage(self, name: str, total: int | None = None, unit: str = "records") -> Iterator[Any]:
+        from toolkit.progress import Stage
+
+        if name == "card":
+            self.work_mb = (
+                sum(p.stat().st_size for w in self.root.rglob(".work") for p in w.rglob("*"))
+                / 2**20
+            )
+        if name == "dedup":
+            tracemalloc.start()
+        start = time.perf_counter()
+        try:
+            yield Stage()
+        finally:
+            self.seconds[name] = time.perf_counter() - start
+            if name == "write":
+                self.merge_mb = tracemalloc.get_traced_memory()[1] / 2**20
+                tracemalloc.stop()
+
+
 def _digest(dist: Path) -> str:
     h = hashlib.sha256()
     for path in sorted(dist.rglob("*")):
@@ -162,9 +195,10 @@ def child(args: argparse.Namespace) -> dict[str, object]:
     startup = time.perf_counter() - started
     before = engine._ray_children()
     try:
+        clock = StageClock(work)
         with PeakWatcher(args.interval) as watcher:
             start = time.perf_counter()
-            summary = build_release(raw, work / "dist", **options)  # type: ignore[arg-type]
+            summary = build_release(raw, work / "dist", progress=clock, **options)  # type: ignore[arg-type]
             seconds = time.perf_counter() - start
     finally:
         if cluster is not None:
@@ -187,6 +221,9 @@ def child(args: argparse.Namespace) -> dict[str, object]:
         "total_mb": sum(sum(v) for v in kinds.values()) / 1024
         + resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "digest": _digest(work / "dist"),
+        "stages": clock.seconds,
+        "work_mb": clock.work_mb,
+        "merge_mb": clock.merge_mb,
         "release_mb": sum(p.stat().st_size for p in (work / "dist").rglob("*") if p.is_file())
         / 2**20,
     }
@@ -222,10 +259,11 @@ def main() -> None:
             f"{args.rows_per_shard} rows a Parquet shard, nproc {os.cpu_count()}"
         )
         print(
-            "| engine | rec/s | build s | cluster start s | driver MB | largest worker MB "
-            "| workers | raylet MB | gcs MB | all processes MB | release |"
+            "| engine | rec/s | build s | extract / dedup / write / card s | cluster start s "
+            "| driver MB | driver pass two MB | largest worker MB | workers | raylet MB | gcs MB "
+            "| all processes MB | work folder MB | release |"
         )
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
         for nodes in [0, *(int(n) for n in args.nodes.split(","))]:
             command = [
                 sys.executable,
@@ -250,10 +288,14 @@ def main() -> None:
                 continue
             r = json.loads(done.stdout.strip().splitlines()[-1])
             name = "local, 1 process" if not nodes else f"ray, {nodes} node(s) × 1 CPU"
+            stages = " / ".join(
+                f"{r['stages'].get(k, 0):.1f}" for k in ("extract", "dedup", "write", "card")
+            )
             print(
-                f"| {name} | {r['rate']:,.0f} | {r['seconds']:.1f} | {r['startup']:.1f} | "
-                f"{r['driver_mb']:.0f} | {r['worker_mb']:.0f} | {r['workers']} | "
-                f"{r['raylet_mb']:.0f} | {r['gcs_mb']:.0f} | {r['total_mb']:.0f} | "
+                f"| {name} | {r['rate']:,.0f} | {r['seconds']:.1f} | {stages} | "
+                f"{r['startup']:.1f} | {r['driver_mb']:.0f} | {r['merge_mb']:.1f} | "
+                f"{r['worker_mb']:.0f} | {r['workers']} | {r['raylet_mb']:.0f} | "
+                f"{r['gcs_mb']:.0f} | {r['total_mb']:.0f} | {r['work_mb']:.0f} | "
                 f"{r['digest']} ({r['release_mb']:.0f} MB) |",
                 flush=True,
             )
