@@ -100,6 +100,8 @@ def test_pass_two_as_tasks_gives_the_local_merges_bytes(corpus, tmp_path, small_
 
 #: Each simulated node gets one CPU: the machine has two cores, shared.
 NODE_OPTIONS = {"num_cpus": 1, "object_store_memory": 80 * 1024 * 1024}
+#: How long the nodes get to register (Ray's default is 30 s): generous, for a busy machine.
+NODES_PATIENCE_SECONDS = 180
 
 
 def _start_cluster(nodes: int) -> object:
@@ -109,7 +111,7 @@ def _start_cluster(nodes: int) -> object:
     try:
         for _ in range(nodes - 1):
             cluster.add_node(**NODE_OPTIONS)
-        cluster.wait_for_nodes()
+        cluster.wait_for_nodes(timeout=NODES_PATIENCE_SECONDS)
     except BaseException:
         cluster.shutdown()
         raise
