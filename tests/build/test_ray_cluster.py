@@ -4,7 +4,6 @@ merge's, run in-process and on a two-node Ray cluster simulated on this machine.
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 import orjson
@@ -64,8 +63,8 @@ def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(toolkit.build.release, "JSONL_RANGE_BYTES", 20_000)
 
 
-def _build(raw: Path, out: Path, **options: object) -> None:
-    config = DatasetConfig(name="test", version="1.0.0")
+def _build(raw: Path, out: Path, version: str = "1.0.0", **options: object) -> None:
+    config = DatasetConfig(name="test", version=version)
     build_release(raw, out, config=config, card_path=out.parent / "CARD.md", **options)
 
 
@@ -78,24 +77,49 @@ def _twice(raw: Path, out: Path, **options: object) -> dict[str, bytes]:
     return first
 
 
+def _add_a_fuller_article(raw: Path, dist: Path) -> None:
+    """A newcomer 1.5 times fuller than a released story: it replaces the released record."""
+    released = orjson.loads((dist / "jsonl" / "train.jsonl").read_bytes().splitlines()[0])
+    rest = " ".join(
+        f"Further paragraph {i} of the full story, with detail {i}." for i in range(300)
+    )
+    full = short_submission(released["title"], released["body"] + "\n\n" + rest)
+    add_jsonl_source(raw, "full.jsonl", [orjson.dumps(full) + b"\n"])
+
+
 def test_pass_two_as_tasks_gives_the_local_merges_bytes(corpus, tmp_path, small_parts, monkeypatch):
     import toolkit.build.release
 
-    local = _twice(corpus, tmp_path / "local" / "dist", workers=1)
-    monkeypatch.setattr(toolkit.build.release, "DISTRIBUTED", frozenset({"local"}))
     calls = []
 
     def spy(*args, **options):
         calls.append(args[-1])
         return distributed.merge_distributed(*args, **options)
 
-    monkeypatch.setattr(toolkit.build.release, "merge_distributed", spy)
-    tasks = _twice(corpus, tmp_path / "tasks" / "dist", workers=1)
+    def as_tasks(m: pytest.MonkeyPatch) -> None:
+        m.setattr(toolkit.build.release, "DISTRIBUTED", frozenset({"local"}))
+        m.setattr(toolkit.build.release, "merge_distributed", spy)
+
+    local_dist, tasks_dist = tmp_path / "local" / "dist", tmp_path / "tasks" / "dist"
+    local = _twice(corpus, local_dist, workers=1)
+    with monkeypatch.context() as m:
+        as_tasks(m)
+        assert _twice(corpus, tasks_dist, workers=1) == local
     assert len(calls) == 2
-    assert tasks == local
     duplicates = [orjson.loads(x) for x in local["duplicates.jsonl"].splitlines()]
     assert {d["kind"] for d in duplicates} == {"exact", "near"}
     assert len([p for p in local if p.startswith("data/train-")]) > 2
+    # A new version in which a fuller newcomer replaces a released record.
+    _add_a_fuller_article(corpus, local_dist)
+    _build(corpus, local_dist, "1.1.0", workers=1)
+    with monkeypatch.context() as m:
+        as_tasks(m)
+        _build(corpus, tasks_dist, "1.1.0", workers=1)
+    assert tree_bytes(tasks_dist) == tree_bytes(local_dist)
+    duplicates = [
+        orjson.loads(x) for x in (local_dist / "duplicates.jsonl").read_bytes().splitlines()
+    ]
+    assert "replaced" in {d["kind"] for d in duplicates}
 
 
 #: Each simulated node gets one CPU: the machine has two cores, shared.
@@ -147,13 +171,15 @@ def two_nodes(monkeypatch):
 
 
 def test_a_two_node_ray_cluster_gives_the_local_bytes(corpus, tmp_path, small_parts, two_nodes):
-    local = _twice(corpus, tmp_path / "local" / "dist", workers=1)
+    local_dist, ray_dist = tmp_path / "local" / "dist", tmp_path / "ray" / "dist"
+    on_ray = {"engine": "ray", "ray_address": two_nodes.address}
+    local = _twice(corpus, local_dist, workers=1)
     try:
-        on_ray = _twice(
-            corpus, tmp_path / "ray" / "dist", engine="ray", ray_address=two_nodes.address
-        )
+        assert _twice(corpus, ray_dist, **on_ray) == local
+        _add_a_fuller_article(corpus, local_dist)
+        _build(corpus, local_dist, "1.1.0", workers=1)
+        _build(corpus, ray_dist, "1.1.0", **on_ray)
     except WorkerError as exc:
         pytest.skip(f"Ray could not start on this machine: {exc}")
-    assert on_ray == local
+    assert tree_bytes(ray_dist) == tree_bytes(local_dist)
     assert not list((tmp_path / "ray").glob("dist.tmp-*"))
-    shutil.rmtree(tmp_path / "ray")
