@@ -122,6 +122,22 @@ def test_pass_two_as_tasks_gives_the_local_merges_bytes(corpus, tmp_path, small_
     assert "replaced" in {d["kind"] for d in duplicates}
 
 
+def test_pass_two_as_tasks_with_nothing_valid(tmp_path, monkeypatch):
+    import toolkit.build.release
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "sources.jsonl").write_text("")
+    add_jsonl_source(raw, "bad.jsonl", [b"{broken\n", b"[1]\n"])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    _build(raw, tmp_path / "local" / "dist", workers=1)
+    monkeypatch.setattr(toolkit.build.release, "DISTRIBUTED", frozenset({"local"}))
+    _build(raw, tmp_path / "tasks" / "dist", workers=1)
+    local = tree_bytes(tmp_path / "local" / "dist")
+    assert tree_bytes(tmp_path / "tasks" / "dist") == local
+    assert local["rejects.jsonl"].count(b"\n") == 2
+
+
 #: Each simulated node gets one CPU: the machine has two cores, shared.
 NODE_OPTIONS = {"num_cpus": 1, "object_store_memory": 80 * 1024 * 1024}
 #: How long the nodes get to register (Ray's default is 30 s): generous, for a busy machine.

@@ -249,6 +249,8 @@ def exact_copies(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each record, the build index of the first record with its id; and those first
     records' indices, ascending (the records near-duplicate detection compares)."""
     n = len(ids)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     order = np.argsort(ids, kind="stable")
     sorted_ids = ids[order]
     first_of = np.empty(n, dtype=np.int64)
