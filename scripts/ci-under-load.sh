@@ -14,7 +14,8 @@ cleanup() {
   done
   rm -rf "$work"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 git clone --quiet "$repo" "$work/clone"
 for _ in 1 2; do

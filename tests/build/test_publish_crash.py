@@ -33,6 +33,9 @@ from toolkit.release.check import check_release
 #: SIGNAL to the process BEFORE or AFTER the call.
 _CRASH_RUNNER = """
 import importlib, os, signal, sys
+# A shell that starts a job in the background (CI runners, `nohup ... &`) starts it with SIGINT
+# ignored, and Python then leaves it ignored: Ctrl-C is put back as a terminal user has it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 target, nth, when, signame, *args = sys.argv[1:]
 module, _, path = target.partition(":")
 owner = importlib.import_module(module)
