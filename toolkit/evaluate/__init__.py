@@ -38,8 +38,10 @@ EXTRACTORS: dict[str, ExtractorSpec] = {
     "model": ExtractorSpec(
         text_extractor,
         True,
-        "The text extractor with the line-role model (`toolkit/extract/roles/`) trained on the "
-        "other folds' pages, run on each page's bytes as `dtk build` runs it, with no site "
+        "The text extractor with the line-role model and its story gate "
+        "(`toolkit/extract/roles/`) trained on the other folds' pages (the gate on stories "
+        "from inner folds of those pages), run on each page's bytes as `dtk build` runs it, "
+        "with no site "
         "profile and no cross-page evidence. The packaged model is trained on every page, so "
         "only these cross-validated figures say how it does on unseen publishers.",
     ),
