@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -43,6 +44,7 @@ from toolkit.release.folder import (
     ReleaseSplit,
     SchemaRef,
 )
+from toolkit.release.stats import ReleaseCounters, ReleaseStats
 from toolkit.schema import schema_sha256
 from toolkit.validate.sources import load_manifest
 
@@ -54,6 +56,8 @@ class _Written(TypedDict):
     files: list[str]
     #: ``(sha256, size)`` of each data file, kept while it was written.
     checksums: dict[str, tuple[str, int]]
+    #: The card's statistics, counted while the splits, rejects and duplicates were written.
+    counters: ReleaseCounters
 
 
 #: The card's "Changes" section, kept in the release so a rebuild reproduces it.
@@ -290,7 +294,11 @@ def _merge(
     del signatures, lengths, bodies
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
     schema = arrow_schema("article")
-    writers = {name: SplitWriter(stage, name, sizes[name], schema) for name in names}
+    counters = ReleaseCounters(names)
+    writers = {
+        name: SplitWriter(stage, name, sizes[name], schema, counter=counters.splits[name])
+        for name in names
+    }
     # On an error (a full disk) the open split files are closed before the stage is removed
     # (issue 7).
     try:
@@ -311,6 +319,7 @@ def _merge(
     try:
         for index, drop in drops.items():
             row = facts[index]
+            counters.count_duplicate(drop.kind)
             duplicates.write(
                 {
                     "id": row["id"],
@@ -326,7 +335,9 @@ def _merge(
     with HashingWriter(stage / "rejects.jsonl") as out:
         for result in results:
             with result.rejects.open("rb") as part:
-                shutil.copyfileobj(part, out)
+                for line in part:  # one reject at a time: a line holds at most 1 MiB of raw text
+                    out.write(line)
+                    counters.count_reject(orjson.loads(line).get("rule"))
     checksums = {
         path.relative_to(stage).as_posix(): checksum
         for writer in writers.values()
@@ -345,6 +356,7 @@ def _merge(
         "files": [p.relative_to(stage).as_posix() for p in files]
         + ["rejects.jsonl", "duplicates.jsonl"],
         "checksums": checksums,
+        "counters": counters,
     }
 
 
@@ -412,10 +424,12 @@ def build_release(
                     step.advance(
                         1, f"{extracted:,} records, {rejected:,} failed validation or extraction"
                     )
-            manifest = _build_into(stage, entries, results, config, progress, previous_splits(out))
+            manifest, stats = _build_into(
+                stage, entries, results, config, progress, previous_splits(out)
+            )
             changes = _changes_since(out, stage)
             with progress.stage("card", total=1, unit="cards") as step:
-                card_text = _write_card(stage, raw_dir.resolve().parent, changes)
+                card_text = _write_card(stage, raw_dir.resolve().parent, changes, stats)
                 step.advance(1)
             shutil.rmtree(work)
             swap_in(stage, out)
@@ -472,10 +486,11 @@ def _check_metadata(config: DatasetConfig, raw_dir: Path, entries: list[SourceEn
     check_metadata(config, raw_dir.resolve().parent, [e.language or "" for e in entries])
 
 
-def _write_card(stage: Path, root: Path, changes: str | None) -> str:
+def _write_card(stage: Path, root: Path, changes: str | None, stats: ReleaseStats) -> str:
+    """The card step: the one that imports ``datasets`` and matplotlib."""
     from toolkit.card.render import write_card
 
-    return write_card(stage, root=root, changes=changes)
+    return write_card(stage, root=root, changes=changes, stats=stats)
 
 
 def _build_into(
@@ -485,7 +500,9 @@ def _build_into(
     config: DatasetConfig,
     progress: Progress,
     previous: dict[bytes, str] | None = None,
-) -> ReleaseManifest:
+) -> tuple[ReleaseManifest, ReleaseStats]:
+    """Pass two and the manifest; returns the manifest and the card's statistics (counted by
+    the merge as it wrote)."""
     counts = [SourceCounts() for _ in entries]
     for result in results:
         counts[result.source].merge(result.counts)
@@ -549,4 +566,4 @@ def _build_into(
         ),
     )
     manifest.write(stage)
-    return manifest
+    return manifest, written["counters"].stats(stage, manifest)

@@ -9,11 +9,14 @@ import hashlib
 import io
 import math
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    from toolkit.release.stats import SplitCounter
 
 #: About 500 MB of text per shard at ~2.6 KB a record: the Hub's default ``max_shard_size``.
 ROWS_PER_SHARD = 200_000
@@ -80,7 +83,8 @@ class SplitWriter:
     """One split: ``data/{split}-*.parquet`` shards of balanced size and ``jsonl/{split}.jsonl``.
 
     The number of shards is fixed up front from the split's row count, so the file names are
-    final from the first write.
+    final from the first write. A ``counter`` sees every row group as it is written and the end
+    of every shard, so the card's statistics never need the files read back.
     """
 
     def __init__(
@@ -90,6 +94,7 @@ class SplitWriter:
         rows: int,
         schema: pa.Schema,
         rows_per_shard: int = ROWS_PER_SHARD,
+        counter: SplitCounter | None = None,
     ) -> None:
         self.root, self.split, self.schema = root, split, schema
         self.num_shards = max(1, math.ceil(rows / rows_per_shard))
@@ -105,6 +110,7 @@ class SplitWriter:
         self._buffer: list[pa.Table] = []
         self._buffered = 0
         self._lines_given = False
+        self.counter = counter
         self.rows = 0
 
     def _next_shard(self) -> None:
@@ -147,6 +153,8 @@ class SplitWriter:
             self._next_shard()
         assert self._parquet is not None
         self._parquet.write_table(group, row_group_size=take)
+        if self.counter is not None:
+            self.counter.update(group)
         if not self._lines_given:  # else the JSONL copy of these rows is already written
             for offset in range(0, take, JSONL_SLICE_ROWS):  # Python rows for a slice at a time
                 rows = group.slice(offset, JSONL_SLICE_ROWS).to_pylist()
@@ -158,6 +166,8 @@ class SplitWriter:
         if self._parquet is not None:
             self._parquet.close()
             self._sinks[-1].close()
+            if self.counter is not None:
+                self.counter.end_file()
 
     @property
     def checksums(self) -> dict[Path, tuple[str, int]]:
