@@ -11,6 +11,7 @@ import math
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -74,6 +75,17 @@ class HashingWriter(io.RawIOBase):
         return self._hash.hexdigest()
 
 
+def _joined_values(lines: pa.Array) -> Any:
+    """The values of a binary array back to back, as one buffer: a view of the array's data,
+    so no line becomes a Python object (a null line is a bug upstream: ``join`` refuses it)."""
+    if lines.null_count or not len(lines):
+        return b"".join(lines.to_pylist())
+    _, offsets, data = lines.buffers()
+    width = np.int64 if pa.types.is_large_binary(lines.type) else np.int32
+    bounds = np.frombuffer(offsets, width)[[lines.offset, lines.offset + len(lines)]]
+    return memoryview(data)[int(bounds[0]) : int(bounds[1])]
+
+
 def shard_name(split: str, index: int, count: int) -> str:
     """``{split}-{i:05d}-of-{n:05d}.parquet``, the Hub's shard naming."""
     return f"{split}-{index:05d}-of-{count:05d}.parquet"
@@ -129,7 +141,7 @@ class SplitWriter:
         if JSONL_COLUMN in table.column_names:
             self._lines_given = True
             for chunk in table.column(JSONL_COLUMN).chunks:
-                self._jsonl.write(b"".join(chunk.to_pylist()))
+                self._jsonl.write(_joined_values(chunk))
             table = table.drop_columns([JSONL_COLUMN])
         elif self._lines_given:
             raise ValueError("every table written to a split must carry its JSONL lines, or none")
