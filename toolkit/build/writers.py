@@ -199,6 +199,10 @@ class SplitWriter:
             self._next_shard()
         self._close_parquet()
         self._jsonl.close()
+        self._buffer = []
+        # The allocator keeps freed pages (~150 MB after a 100k-record split): give them back
+        # before the card step loads its libraries on top.
+        pa.default_memory_pool().release_unused()
         return [*self.paths, self.root / "jsonl" / f"{self.split}.jsonl"]
 
 
