@@ -292,7 +292,7 @@ def validate(
     type=RegistryChoice("toolkit.build.engine", "ENGINES"),
     default="local",
     show_default=True,
-    help="Where extraction and validation run: local processes, or Ray Data.",
+    help="Where the build runs: local processes, or Ray tasks (both passes, any node).",
 )
 @click.option(
     "--workers",

@@ -5,18 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.records import DRAFT
 from toolkit import validate_paths
 
-GOOD = {
-    "title": "Thousands flee the draft",
-    "body": "Men of conscription age crossed into Georgia.",
-    "publisher": "Example News",
-    "language": "en",
-    "kind": "article",
-    "url": "https://example.org/a",
-    "published": "2022-09-27",
-    "authors": ["A. Writer"],
-}
+GOOD = dict(DRAFT, url="https://example.org/a", published="2022-09-27", authors=["A. Writer"])
 
 
 def write_lines(path: Path, lines: list[bytes]) -> Path:

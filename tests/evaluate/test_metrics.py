@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.labelled_pages import gold_article, make_page
-from toolkit.evaluate.metrics import Counts, Scores, normalise, score_page, texts_match
+from toolkit.evaluate.metrics import Counts, Scores, score_page
+from toolkit.textmatch import normalise, texts_match
 
 LISTING = (
     "News\n"

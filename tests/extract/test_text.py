@@ -14,7 +14,7 @@ from tests.helpers.records import TEXT_FIELDS
 from tests.helpers.sources import make_entry
 from toolkit.extract import extract_source, prepare_context
 from toolkit.extract.captions import split_credit
-from toolkit.extract.roles.model import extract_stories
+from toolkit.extract.roles.model import MODEL_VERSION, extract_stories
 from toolkit.files import sha256_file
 from toolkit.issues import RULES, Issue
 from toolkit.raw import SourceEntry
@@ -102,7 +102,7 @@ def test_records_are_valid_articles(path):
         assert validator.is_valid(record), list(validator.iter_errors(record))
         assert record["provenance"]["source_file"] == path
         assert record["provenance"]["source_sha256"] == sha256_file(RAW / path)
-        assert record["provenance"]["extractor"] == "text@2.0.0"
+        assert record["provenance"]["extractor"] == f"text@{MODEL_VERSION}"
 
 
 @pytest.mark.parametrize("path", [LISTING, ARTICLE])

@@ -14,6 +14,17 @@ SHA = "a" * 64
 TEXT_FIELDS = ("title", "body", "section", "dek", "image_caption")
 
 
+#: One valid submission with the required fields only, for tests about what a reader or the
+#: validator does with a record rather than about the record (``dict(DRAFT, title="")``).
+DRAFT: dict[str, Any] = {
+    "title": "Thousands flee the draft",
+    "body": "Men of conscription age crossed into Georgia.",
+    "publisher": "Example News",
+    "language": "en",
+    "kind": "article",
+}
+
+
 def submission(i: int, **extra: object) -> dict[str, Any]:
     """A valid submission with every optional field; ``i`` makes title, body and url unique."""
     record: dict[str, Any] = {

@@ -7,20 +7,13 @@ import json
 
 import pytest
 
+from tests.helpers.records import DRAFT
 from toolkit import validate_paths
 from toolkit.errors import MissingExtraError
 
 pd = pytest.importorskip("pandas")
 
-GOOD = {
-    "title": "Thousands flee the draft",
-    "body": "Men of conscription age crossed into Georgia.",
-    "publisher": "Example News",
-    "language": "en",
-    "kind": "article",
-    "published": "2022-09-25",
-    "authors": ["A. Writer"],
-}
+GOOD = dict(DRAFT, published="2022-09-25", authors=["A. Writer"])
 ROWS = [
     GOOD,
     dict(GOOD, title="Queues", language="English"),

@@ -5,15 +5,10 @@ from __future__ import annotations
 import io
 import json
 
+from tests.helpers.records import DRAFT
 from toolkit import validate_paths
 
-GOOD = {
-    "title": "Thousands flee the draft",
-    "body": "Men of conscription age crossed into Georgia.",
-    "publisher": "Example News",
-    "language": "en",
-    "kind": "article",
-}
+GOOD = dict(DRAFT)
 DATA = (json.dumps(GOOD) + "\n" + json.dumps(dict(GOOD, title="")) + "\n").encode()
 
 

@@ -9,16 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.records import DRAFT
 from toolkit import validate_paths
 from toolkit.ids import record_id
 
-GOOD = {
-    "title": "Thousands flee the draft",
-    "body": "Men of conscription age crossed into Georgia.",
-    "publisher": "Example News",
-    "language": "en",
-    "kind": "article",
-}
+GOOD = dict(DRAFT)
 OTHER = dict(GOOD, title="Queues at the border")
 
 

@@ -23,6 +23,7 @@ Two rules tie a build to the release it replaces (issue 12, class 10):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,7 +145,7 @@ class _UnionFind:
             self.parent.setdefault(min(ra, rb), min(ra, rb))
 
 
-def _band_key(signatures: np.ndarray, rows: np.ndarray, band: int) -> np.ndarray:
+def band_key(signatures: np.ndarray, rows: np.ndarray, band: int) -> np.ndarray:
     """One uint64 key per record for one band: the band's rows mixed together. One band at a
     time, so the working memory is a few bytes per record, not the whole signature widened."""
     key = np.zeros(len(rows), dtype=np.uint64)
@@ -154,21 +155,36 @@ def _band_key(signatures: np.ndarray, rows: np.ndarray, band: int) -> np.ndarray
     return key
 
 
+#: LSH bands of a signature.
+BANDS = NUM_PERM // ROWS_PER_BAND
+
+
+def band_pairs(keys: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Pairs ``(a, b)``, ``a < b``, of ``rows`` (ascending) that are neighbours among the rows
+    sharing one band key, shape ``(m, 2)``. Only neighbours, as the union-find needs no more;
+    the pairs depend on the keys and rows only, so a partition of the keys gives the same."""
+    order = np.argsort(keys, kind="stable")
+    same = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    first, second = rows[order[same]], rows[order[same + 1]]
+    return np.stack([np.minimum(first, second), np.maximum(first, second)], axis=1)
+
+
+def pair_scores(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Signature agreement of each pair of rows of ``signatures``."""
+    if not len(pairs):
+        return np.zeros(0)
+    return np.mean(signatures[pairs[:, 0]] == signatures[pairs[:, 1]], axis=1)
+
+
 def _candidates(signatures: np.ndarray, rows: np.ndarray) -> dict[tuple[int, int], float]:
     """Pairs of ``rows`` that share a band (LSH), with their signature agreement."""
     similarity: dict[tuple[int, int], float] = {}
     if len(rows) < 2:
         return similarity
-    for band in range(signatures.shape[1] // ROWS_PER_BAND):
-        column = _band_key(signatures, rows, band)
-        band_order = np.argsort(column, kind="stable")
-        sorted_keys = column[band_order]
-        same = np.flatnonzero(sorted_keys[1:] == sorted_keys[:-1])
-        for pos in same:
-            a, b = int(rows[band_order[pos]]), int(rows[band_order[pos + 1]])
-            pair = (min(a, b), max(a, b))
-            if pair not in similarity:
-                similarity[pair] = float(np.mean(signatures[a] == signatures[b]))
+    for band in range(BANDS):
+        for a, b in band_pairs(band_key(signatures, rows, band), rows).tolist():
+            if (a, b) not in similarity:
+                similarity[a, b] = float(np.mean(signatures[a] == signatures[b]))
     return similarity
 
 
@@ -216,24 +232,52 @@ def find_duplicates(
             kept against an equivalent newcomer, and only a substantially fuller one
             (``REPLACE_RATIO``) replaces it (kind ``"replaced"``).
     """
+    if len(ids) == 0:
+        return {}
+    first_of, unique = exact_copies(ids)
+    similarity: dict[tuple[int, int], float] = {}
+    if threshold < 1.0 and len(unique) > 1:
+        similarity = _candidates(signatures, unique)
+
+    def score(a: int, b: int) -> float:
+        return float(np.mean(signatures[a] == signatures[b]))
+
+    return resolve_duplicates(first_of, similarity, threshold, lengths, score, released)
+
+
+def exact_copies(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each record, the build index of the first record with its id; and those first
+    records' indices, ascending (the records near-duplicate detection compares)."""
     n = len(ids)
-    drops: dict[int, Duplicate] = {}
     if n == 0:
-        return drops
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     order = np.argsort(ids, kind="stable")
     sorted_ids = ids[order]
     first_of = np.empty(n, dtype=np.int64)
     starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
     run_first = order[starts]
     first_of[order] = np.repeat(run_first, np.diff(np.r_[starts, n]))
-    unique = np.sort(run_first)
+    return first_of, np.sort(run_first)
+
+
+def resolve_duplicates(
+    first_of: np.ndarray,
+    similarity: dict[tuple[int, int], float],
+    threshold: float,
+    lengths: np.ndarray,
+    score: Callable[[int, int], float],
+    released: np.ndarray | None = None,
+) -> dict[int, Duplicate]:
+    """The drops of :func:`find_duplicates`, from the exact copies (:func:`exact_copies`) and
+    the scored candidate pairs of the first copies; ``score`` gives the agreement of two
+    members of a cluster that were not a candidate pair. Kept apart so a distributed build,
+    which finds the pairs in its workers, decides exactly as a local one."""
+    n = len(first_of)
+    drops: dict[int, Duplicate] = {}
     clusters = _UnionFind()
-    similarity: dict[tuple[int, int], float] = {}
-    if threshold < 1.0 and len(unique) > 1:
-        similarity = _candidates(signatures, unique)
-        for (a, b), score in similarity.items():
-            if score >= threshold:
-                clusters.union(a, b)
+    for (a, b), value in similarity.items():
+        if value >= threshold:
+            clusters.union(a, b)
     members: dict[int, list[int]] = {}
     for i in list(clusters.parent):
         members.setdefault(clusters.find(i), []).append(i)
@@ -247,9 +291,11 @@ def find_duplicates(
             keep[i] = best
             if i != best:
                 pair = (min(i, best), max(i, best))
-                score = similarity.get(pair, float(np.mean(signatures[i] == signatures[best])))
+                agreement = similarity.get(pair)
+                if agreement is None:
+                    agreement = score(i, best)
                 kind = "replaced" if replaces and released is not None and released[i] else "near"
-                drops[i] = Duplicate(i, best, kind, round(score, 4))
+                drops[i] = Duplicate(i, best, kind, round(agreement, 4))
     for copy in np.flatnonzero(first_of != np.arange(n)).tolist():
         first = int(first_of[copy])
         drops[copy] = Duplicate(copy, keep.get(first, first), "exact", 1.0)
@@ -263,11 +309,19 @@ def story_clusters(
     leads or their whole bodies agree at ``threshold`` or more. Exact copies share every band,
     so they land in one group too. A record in no group is its own story."""
     rows = np.arange(len(lead_signatures))
-    clusters = _UnionFind()
+    pairs: list[tuple[int, int]] = []
     for signatures in (lead_signatures, body_signatures):
-        for (a, b), score in _candidates(signatures, rows).items():
-            if score >= threshold:
-                clusters.union(a, b)
+        pairs += [
+            pair for pair, score in _candidates(signatures, rows).items() if score >= threshold
+        ]
+    return group_pairs(pairs)
+
+
+def group_pairs(pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """The connected groups of ``pairs`` (each sorted, the groups sorted)."""
+    clusters = _UnionFind()
+    for a, b in pairs:
+        clusters.union(a, b)
     members: dict[int, list[int]] = {}
     for i in list(clusters.parent):
         members.setdefault(clusters.find(i), []).append(i)

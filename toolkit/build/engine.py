@@ -1,6 +1,7 @@
 """Where shard tasks run: in this process, in a local process pool (the default, using every
 core), or on a Ray cluster. Every engine returns results in task order, so the release is
-byte-identical whichever one ran it.
+byte-identical whichever one ran it. On Ray, pass two runs as tasks too (``DISTRIBUTED``,
+``build/distributed.py``), inside one :func:`engine_session` for the whole build.
 """
 
 from __future__ import annotations
@@ -31,20 +32,68 @@ def run_local(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> Iterato
     return ordered_map(fn, tasks, workers=min(workers, len(tasks)))
 
 
-def run_ray(fn: Callable[[T], R], tasks: Sequence[T], address: str | None) -> Iterator[R]:
-    """Run ``fn`` over ``tasks`` as Ray Data ``map`` stages, order preserved.
-
-    On a cluster, raw/ and the output folder must be on storage every node sees."""
+def _import_ray() -> Any:
     try:
         import ray
     except ImportError as exc:
         raise UsageError("the ray engine needs Ray: pip install 'newsroom-dtk[ray]'") from exc
-    from ray import cloudpickle
+    return ray
 
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
     with warnings.catch_warnings():
         # Ray's own internals raise DeprecationWarnings about Ray's own settings.
         warnings.simplefilter("ignore", DeprecationWarning)
-        yield from _run_ray_data(ray, cloudpickle, fn, tasks, address)
+        yield
+
+
+def run_ray(fn: Callable[[T], R], tasks: Sequence[T], address: str | None) -> Iterator[R]:
+    """Run ``fn`` over ``tasks`` as Ray tasks spread over the cluster's nodes, in task order.
+
+    Each task returns its result (small metadata: the records themselves go to files), so the
+    driver never receives record batches. On a cluster, raw/ and the output folder must be on
+    storage every node sees. Ray is started (and shut down after) unless it already runs."""
+    ray = _import_ray()
+    with _quiet():
+        started = not ray.is_initialized()
+        before = start_ray(ray, address) if started else set()
+    try:
+        with _quiet():
+            remote = ray.remote(fn).options(num_cpus=1, scheduling_strategy="SPREAD")
+            refs = [remote.remote(task) for task in tasks]
+        for ref in refs:
+            with _quiet():
+                result = ray.get(ref)
+            yield result
+    finally:
+        if started:  # a local Ray we started holds ~1 GB and a dozen processes: give them back
+            with _quiet():
+                shutdown_ray(ray, before)
+
+
+@contextlib.contextmanager
+def engine_session(engine: str, address: str | None) -> Iterator[None]:
+    """Keep the engine up for a whole build: Ray is started once for pass one and pass two's
+    tasks (not once per stage) and always shut down, its processes reaped, when it was started
+    here. Other engines need no session.
+
+    Raises:
+        WorkerError: Ray did not start (nothing was written).
+    """
+    if engine != "ray":
+        yield
+        return
+    ray = _import_ray()
+    with _quiet():
+        started = not ray.is_initialized()
+        before = start_ray(ray, address) if started else set()
+    try:
+        yield
+    finally:
+        if started:
+            with _quiet():
+                shutdown_ray(ray, before)
 
 
 #: How long a Ray process killed after shutdown gets to exit before it is given up on.
@@ -148,31 +197,6 @@ def start_ray(ray: Any, address: str | None) -> set[int]:
     ) from failure
 
 
-def _run_ray_data(
-    ray: Any, cloudpickle: Any, fn: Callable[[T], R], tasks: Sequence[T], address: str | None
-) -> Iterator[R]:
-    started = not ray.is_initialized()
-    before = start_ray(ray, address) if started else set()
-    try:
-        context = ray.data.DataContext.get_current()
-        context.execution_options.preserve_order = True
-        context.enable_progress_bars = False
-        payloads = [{"i": i, "task": cloudpickle.dumps(t)} for i, t in enumerate(tasks)]
-
-        def apply(row: dict[str, Any]) -> dict[str, Any]:
-            from ray import cloudpickle as cp
-
-            return {"i": row["i"], "result": cp.dumps(fn(cp.loads(row["task"])))}
-
-        dataset = ray.data.from_items(payloads, override_num_blocks=max(1, len(payloads)))
-        rows = sorted(dataset.map(apply).take_all(), key=lambda row: row["i"])
-    finally:
-        if started:  # a local Ray we started holds ~1 GB and a dozen processes: give them back
-            shutdown_ray(ray, before)
-    for row in rows:
-        yield cloudpickle.loads(row["result"])
-
-
 def run_tasks(
     fn: Callable[[T], R],
     tasks: Sequence[T],
@@ -201,3 +225,7 @@ def _ray(
 
 #: ``dtk build --engine`` choices: each engine runs ``fn`` over tasks (workers, Ray address).
 ENGINES: dict[str, Callable[..., Iterator[Any]]] = {"local": _local, "ray": _ray}
+#: Engines on which pass two runs as tasks too (``build/distributed.py``): on a cluster the
+#: driver must hold no more than per-shard metadata and a few bytes a record. The local engine
+#: merges in one process, which on one machine is cheaper.
+DISTRIBUTED: frozenset[str] = frozenset({"ray"})

@@ -25,9 +25,11 @@ import pyarrow.compute as pc
 
 from toolkit._version import __version__
 from toolkit.build.dedup import NUM_PERM, find_duplicates, story_clusters
-from toolkit.build.engine import run_tasks
+from toolkit.build.distributed import Runner, Written, merge_distributed
+from toolkit.build.engine import DISTRIBUTED, engine_session, run_tasks
 from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
+from toolkit.build.split import assign_stories
 from toolkit.build.writers import HashingWriter, JsonLinesWriter, SplitWriter
 from toolkit.config import DatasetConfig, load_config
 from toolkit.errors import ReleaseError
@@ -44,7 +46,7 @@ from toolkit.release.folder import (
     ReleaseSplit,
     SchemaRef,
 )
-from toolkit.release.stats import ReleaseCounters, ReleaseStats
+from toolkit.release.stats import ReleaseCounters, ReleaseStats, release_stats
 from toolkit.schema import schema_sha256
 from toolkit.validate.sources import load_manifest
 
@@ -217,40 +219,6 @@ def previous_splits(out: Path) -> dict[bytes, str]:
     return splits
 
 
-def _assign_stories(
-    ids: np.ndarray[Any, Any],
-    codes: np.ndarray[Any, Any],
-    keep: np.ndarray[Any, Any],
-    groups: list[list[int]],
-    previous: dict[bytes, str],
-    names: list[str],
-) -> None:
-    """Give each story one split, in place (issue 12, class 10).
-
-    A record of the previous release keeps its split. The other members of a story take the
-    split of its smallest released id if it has one, else the split of its smallest kept id;
-    a record that tells its story alone keeps the split of its own id.
-    """
-    index = {name: c for c, name in enumerate(names)}
-    was: dict[int, int] = {}
-    if previous:
-        for i, record_id in enumerate(ids.tolist()):
-            code = index.get(previous.get(record_id, ""), -1)
-            if code >= 0:
-                was[i] = code
-                codes[i] = code
-    for group in groups:
-        olds = [i for i in group if i in was]
-        if olds:
-            code = was[min(olds, key=lambda i: ids[i])]
-        else:
-            kept = [i for i in group if keep[i]] or group
-            code = int(codes[min(kept, key=lambda i: (ids[i], i))])
-        for i in group:
-            if i not in was:
-                codes[i] = code
-
-
 def _merge(
     stage: Path,
     results: list[ShardResult],
@@ -290,7 +258,7 @@ def _merge(
         keep = np.ones(len(ids), dtype=bool)
         keep[list(drops)] = False
         groups = story_clusters(signatures, bodies)
-        _assign_stories(ids, codes, keep, groups, previous, names)
+        assign_stories(ids, codes, keep, groups, previous, names)
     del signatures, lengths, bodies
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
     schema = arrow_schema("article")
@@ -396,6 +364,8 @@ def build_release(
         ReleaseError: the manifest is invalid or the counts do not reconcile.
     """
     raw_dir, out = Path(raw_dir), Path(out)
+    if engine in DISTRIBUTED:  # a worker on another node does not run in this folder
+        raw_dir, out = raw_dir.absolute(), out.absolute()
     progress = progress or Progress()
     config = config or load_config(raw_dir.resolve().parent)
     entries = load_manifest(raw_dir)
@@ -413,20 +383,30 @@ def build_release(
                 workers = 1  # starting worker processes costs more than it saves
             results = []
             unit = "files" if len(tasks) == len(entries) else "parts"
-            with progress.stage("extract", total=len(tasks), unit=unit) as step:
-                extracted = rejected = 0
-                for result in run_tasks(
-                    process_shard, tasks, engine=engine, workers=workers, ray_address=ray_address
-                ):
-                    results.append(result)
-                    extracted += result.counts.extracted
-                    rejected += result.counts.rejected
-                    step.advance(
-                        1, f"{extracted:,} records, {rejected:,} failed validation or extraction"
-                    )
-            manifest, stats = _build_into(
-                stage, entries, results, config, progress, previous_splits(out)
-            )
+
+            def run(fn: Any, items: Any) -> Any:
+                return run_tasks(fn, items, engine=engine, workers=workers, ray_address=ray_address)
+
+            with engine_session(engine, ray_address):
+                with progress.stage("extract", total=len(tasks), unit=unit) as step:
+                    extracted = rejected = 0
+                    for result in run(process_shard, tasks):
+                        results.append(result)
+                        extracted += result.counts.extracted
+                        rejected += result.counts.rejected
+                        step.advance(
+                            1,
+                            f"{extracted:,} records, {rejected:,} failed validation or extraction",
+                        )
+                manifest, stats = _build_into(
+                    stage,
+                    entries,
+                    results,
+                    config,
+                    progress,
+                    previous_splits(out),
+                    run if engine in DISTRIBUTED else None,
+                )
             changes = _changes_since(out, stage)
             with progress.stage("card", total=1, unit="cards") as step:
                 card_text = _write_card(stage, raw_dir.resolve().parent, changes, stats)
@@ -500,13 +480,20 @@ def _build_into(
     config: DatasetConfig,
     progress: Progress,
     previous: dict[bytes, str] | None = None,
+    run: Runner | None = None,
 ) -> tuple[ReleaseManifest, ReleaseStats]:
-    """Pass two and the manifest; returns the manifest and the card's statistics (counted by
-    the merge as it wrote)."""
+    """Pass two, in this process or, given a ``run`` of tasks, as tasks (``distributed.py``),
+    then the manifest; returns it with the card's statistics."""
     counts = [SourceCounts() for _ in entries]
     for result in results:
         counts[result.source].merge(result.counts)
-    written = _merge(stage, results, counts, config, progress, previous)
+    counters: ReleaseCounters | None = None
+    written: Written
+    if run is None:
+        local = _merge(stage, results, counts, config, progress, previous)
+        written, counters = local, local["counters"]
+    else:
+        written = merge_distributed(stage, results, counts, config, progress, previous, run)
     totals = {
         "extracted": sum(c.extracted for c in counts),
         "released": sum(s.num_examples for s in written["splits"].values()),
@@ -566,4 +553,6 @@ def _build_into(
         ),
     )
     manifest.write(stage)
-    return manifest, written["counters"].stats(stage, manifest)
+    if counters is None:  # the distributed merge wrote in its workers: count from the files
+        return manifest, release_stats(stage, manifest)
+    return manifest, counters.stats(stage, manifest)

@@ -91,6 +91,13 @@ def shard_name(split: str, index: int, count: int) -> str:
     return f"{split}-{index:05d}-of-{count:05d}.parquet"
 
 
+def shard_layout(rows: int, rows_per_shard: int) -> tuple[int, int]:
+    """``(number of shards, rows per shard but the last)`` of a split of ``rows`` rows: fixed
+    from the count alone, so every shard's rows are known before any is written."""
+    count = max(1, math.ceil(rows / rows_per_shard))
+    return count, max(1, math.ceil(rows / count))
+
+
 class SplitWriter:
     """One split: ``data/{split}-*.parquet`` shards of balanced size and ``jsonl/{split}.jsonl``.
 
@@ -105,12 +112,11 @@ class SplitWriter:
         split: str,
         rows: int,
         schema: pa.Schema,
-        rows_per_shard: int = ROWS_PER_SHARD,
+        rows_per_shard: int | None = None,
         counter: SplitCounter | None = None,
     ) -> None:
         self.root, self.split, self.schema = root, split, schema
-        self.num_shards = max(1, math.ceil(rows / rows_per_shard))
-        self.shard_rows = max(1, math.ceil(rows / self.num_shards))
+        self.num_shards, self.shard_rows = shard_layout(rows, rows_per_shard or ROWS_PER_SHARD)
         (root / "data").mkdir(parents=True, exist_ok=True)
         (root / "jsonl").mkdir(parents=True, exist_ok=True)
         self.paths: list[Path] = []

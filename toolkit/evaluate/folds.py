@@ -7,19 +7,15 @@ every machine and the figures can be compared across commits.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 
 from toolkit.errors import UsageError
 from toolkit.evaluate.corpus import LabelledPage
 from toolkit.evaluate.metrics import Extractor, score_page
 from toolkit.evaluate.report import EvaluationReport, PageResult
+from toolkit.folds import deal_publishers
 
 Trainer = Callable[[list[LabelledPage]], Extractor]
-
-
-def _publisher_key(publisher: str) -> tuple[str, str]:
-    return hashlib.sha256(publisher.encode("utf-8")).hexdigest(), publisher
 
 
 def assign_folds(pages: Sequence[LabelledPage], k: int) -> dict[str, int]:
@@ -28,12 +24,12 @@ def assign_folds(pages: Sequence[LabelledPage], k: int) -> dict[str, int]:
     Raises:
         UsageError: ``k`` is below 2 or above the number of publishers.
     """
-    publishers = sorted({p.publisher for p in pages}, key=_publisher_key)
+    publishers = {p.publisher for p in pages}
     if not 2 <= k <= len(publishers):
         raise UsageError(
             f"--folds {k}: need between 2 and {len(publishers)} folds (one per publisher at most)"
         )
-    fold_of = {publisher: i % k for i, publisher in enumerate(publishers)}
+    fold_of = deal_publishers(publishers, k)
     return {p.id: fold_of[p.publisher] for p in pages}
 
 

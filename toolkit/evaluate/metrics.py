@@ -4,9 +4,8 @@ where the gold says, and which boilerplate and metadata lines leaked. Kept apart
 so that every figure is a sum of per-page counts, and pooled figures over any group of pages
 (language, kind, fold) are exact ratios of sums, never averages of averages.
 
-The matching rule, in one place: two strings match when they are equal after :func:`normalise`
-or one contains the other and the shorter is at least :data:`CONTAINS_RATIO` of the longer. Each
-gold article matches at most one record, greedily in page order; a record counts towards
+Two strings match by :func:`toolkit.textmatch.texts_match` (shared with training). Each gold
+article matches at most one record, greedily in page order; a record counts towards
 precision when it is matched to some gold article (by title, or, for a story the page prints
 without a headline, by its body holding the gold first sentence), so a duplicate record is a
 false positive and every record on a ``none`` page is one.
@@ -14,12 +13,12 @@ false positive and every record on a ``none`` page is one.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from toolkit.evaluate.corpus import LabelledPage
+from toolkit.textmatch import normalise, texts_match
 
 Record = dict[str, Any]
 #: Anything that turns a labelled page into records (keys title, section, dek, body,
@@ -27,53 +26,8 @@ Record = dict[str, Any]
 Extractor = Callable[[LabelledPage], list[Record]]
 #: The record fields searched for leaked boilerplate.
 RECORD_FIELDS = ("title", "section", "dek", "body", "image_caption", "authors", "published")
-#: "One contains the other" counts as a match only when the lengths are this close: a headline
-#: cut by a site suffix still matches, a one-word title does not match a whole headline.
-CONTAINS_RATIO = 0.8
 #: Shorter boilerplate lines (a "|", "»") would be found inside any text; they are not scored.
 MIN_LEAK_CHARS = 3
-
-
-#: Typographic variants NFKC keeps apart but no reader would: a title typed with ' in one line of
-#: the page and ’ in another is one headline (corpus page en-epw-1).
-_FOLD = str.maketrans(
-    {
-        **dict.fromkeys("‘’‚‛′`", "'"),
-        **dict.fromkeys("“”„‟″«»", '"'),
-        **dict.fromkeys("‐‑‒–—―−", "-"),
-    }
-)
-
-
-def _is_edge(char: str) -> bool:
-    return unicodedata.category(char)[0] in "PS" or char.isspace()
-
-
-def normalise(text: str) -> str:
-    """NFKC, casefolded, whitespace collapsed, quotes and dashes folded to ASCII, and
-    punctuation, symbols and quotes stripped from both ends: what a reader would not call a
-    different headline or sentence."""
-    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().translate(_FOLD).split())
-    start, end = 0, len(folded)
-    while start < end and _is_edge(folded[start]):
-        start += 1
-    while end > start and _is_edge(folded[end - 1]):
-        end -= 1
-    return folded[start:end]
-
-
-def texts_match(a: str | None, b: str | None) -> bool:
-    """Whether two titles are the same headline (see the module docstring); None and text that
-    normalises to nothing match nothing."""
-    if not a or not b:
-        return False
-    na, nb = normalise(a), normalise(b)
-    if not na or not nb:
-        return False
-    if na == nb:
-        return True
-    short, long = sorted((na, nb), key=len)
-    return short in long and len(short) >= CONTAINS_RATIO * len(long)
 
 
 def _field_text(record: Record, key: str) -> str:

@@ -35,7 +35,7 @@ from toolkit.extract.captions import has_credit, split_credit
 from toolkit.extract.dates import parse_printed_date
 from toolkit.extract.profile import GENERIC, Profile, load_profile
 from toolkit.extract.provenance import Span
-from toolkit.extract.roles.model import MODEL_VERSION, LineRoleModel, extract_stories
+from toolkit.extract.roles.model import MODEL_VERSION, LineRoleModel, read_stories
 from toolkit.ids import normalize_text
 from toolkit.issues import Issue
 
@@ -518,14 +518,27 @@ def find_articles(page: Page, profile: Profile) -> tuple[list[Candidate], list[s
 
 
 def model_candidates(
-    text: str, model: LineRoleModel | None = None, is_chrome: Callable[[str], bool] | None = None
+    text: str,
+    model: LineRoleModel | None = None,
+    is_chrome: Callable[[str], bool] | None = None,
+    url: str | None = None,
 ) -> tuple[list[Candidate], list[tuple[int, str]]]:
     """The articles the line-role model finds in a page's text, and ``(line, problem)`` for
     each story it cannot release (no headline, or a headline with no text below it)."""
-    stories, _ = extract_stories(text, model, is_chrome)
+    reading = read_stories(text, model, is_chrome, url)
     candidates: list[Candidate] = []
     problems: list[tuple[int, str]] = []
-    for story in stories:
+    for story, score in reading.dropped:
+        what = f"the headline {story.title!r}" if story.title else "the text"
+        problems.append(
+            (
+                min(story.lines),
+                f"{what} and the text with it do not read as a news story of this page "
+                f"(news score {score:.2f}): related links, a help, shop or job page, or a page "
+                "furniture block",
+            )
+        )
+    for story in reading.stories:
         first = min(story.lines)
         if story.title is None:
             problems.append(
@@ -550,6 +563,7 @@ def model_candidates(
     kind: Kind = "teaser" if len(candidates) > 1 else "article"
     for candidate in candidates:
         candidate.kind = kind
+    problems.sort(key=lambda problem: problem[0])
     return candidates, problems
 
 
@@ -601,7 +615,10 @@ class TextExtractor(Extractor):
         if profile is GENERIC and not self.rules:
             publisher = entry.publisher
             candidates, located = model_candidates(
-                decoded, self.model, lambda line: self.context.is_corpus_chrome(publisher, line)
+                decoded,
+                self.model,
+                lambda line: self.context.is_corpus_chrome(publisher, line),
+                entry.url,
             )
         else:
             mark_chrome(page, profile, self.context, entry.publisher)

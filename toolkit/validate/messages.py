@@ -8,10 +8,12 @@ Messages name the field, the value and what was expected, using the schema's own
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from toolkit.issues import Issue
+
+E = TypeVar("E")
 
 #: What each JSON Schema ``format`` is called, its shape, and a valid example: a format error
 #: names the format and shows a value that would pass (issue 15).
@@ -257,6 +259,24 @@ def more_errors_issue(file: str, line: int, shown: int, more: int) -> Issue:
     )
 
 
+def capped(
+    errors: Iterable[E], to_issues: Callable[[E], list[Issue]], file: str, line: int, limit: int
+) -> list[Issue]:
+    """The issues of the first errors until ``limit`` issues are kept, then one
+    ``record.more-errors`` issue counting the errors left: those are counted, never turned into
+    messages, so a record with a million bad items costs what its first ``limit`` cost."""
+    issues: list[Issue] = []
+    more = 0
+    for error in errors:
+        if len(issues) >= limit:
+            more += 1
+            continue
+        issues += to_issues(error)
+    if more:
+        issues.append(more_errors_issue(file, line, limit, more))
+    return issues
+
+
 def fast_issues(
     validator: Any,
     value: Any,
@@ -269,12 +289,9 @@ def fast_issues(
 ) -> list[Issue]:
     """The first ``limit`` errors ``jsonschema-rs`` finds in ``value``, as issues, then one
     ``record.more-errors`` issue counting the rest. Memory is bounded by the record's size."""
-    issues: list[Issue] = []
-    more = 0
-    for error, where in _errors(validator, value):
-        if len(issues) >= limit:
-            more += 1
-            continue
+
+    def to_issues(found: tuple[Any, tuple[str | int, ...]]) -> list[Issue]:
+        error, where = found
         kind = error.kind
         keyword = kind.name
         detail = dict(kind.as_dict())
@@ -295,10 +312,9 @@ def fast_issues(
         pointer, message = describe(
             keyword, list(where), error.instance, detail, descriptions, assigned
         )
-        issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
-    if more:
-        issues.append(more_errors_issue(file, line, limit, more))
-    return issues
+        return [Issue(file, line, pointer, f"schema.{keyword}", message)]
+
+    return capped(_errors(validator, value), to_issues, file, line, limit)
 
 
 def reference_issues(
@@ -314,16 +330,13 @@ def reference_issues(
     """The first ``limit`` errors the reference ``jsonschema`` validator finds in ``value``, as
     issues, then one ``record.more-errors`` issue counting the rest (its errors come lazily, so
     the rest is counted without being kept)."""
-    issues: list[Issue] = []
-    more = 0
-    for error in validator.iter_errors(value):
-        if len(issues) >= limit:
-            more += 1
-            continue
+
+    def to_issues(error: Any) -> list[Issue]:
         keyword = str(error.validator)
         detail: dict[str, Any] = {}
         if keyword == "required":
             missing = [n for n in error.validator_value if n not in error.instance]
+            found = []
             for name in missing:
                 pointer, message = describe(
                     "required",
@@ -332,8 +345,8 @@ def reference_issues(
                     {"property": name},
                     descriptions,
                 )
-                issues.append(Issue(file, line, pointer, "schema.required", message))
-            continue
+                found.append(Issue(file, line, pointer, "schema.required", message))
+            return found
         if keyword in ("additionalProperties", "unevaluatedProperties"):
             allowed = (
                 set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
@@ -359,7 +372,6 @@ def reference_issues(
         pointer, message = describe(
             keyword, list(error.absolute_path), error.instance, detail, descriptions, assigned
         )
-        issues.append(Issue(file, line, pointer, f"schema.{keyword}", message))
-    if more:
-        issues.append(more_errors_issue(file, line, limit, more))
-    return issues
+        return [Issue(file, line, pointer, f"schema.{keyword}", message)]
+
+    return capped(validator.iter_errors(value), to_issues, file, line, limit)

@@ -3,9 +3,11 @@
 A plain-text capture is a sequence of lines; each line plays one role on the page: headline,
 section label, standfirst, photo caption or credit, byline, date, body text, or site chrome.
 ``features`` turns a line and its neighbours into shallow evidence (shape, punctuation, position,
-repetition, the chrome and metadata cues of ``boilerplate``), a linear-chain CRF trained on the
-labelled corpus of real captures (``corpus/pages``, see ``toolkit.extract.train``) tags every
-line, and ``decode`` turns the tags into articles. Nothing here knows a particular site.
+repetition, the chrome and metadata cues of ``boilerplate``, how much of the line the page's URL
+spells), a gradient-boosted classifier and a Viterbi pass over role transitions, trained on the
+labelled corpus of real captures (``corpus/pages``, see ``toolkit.extract.train``), tag every
+line; ``decode`` turns the tags into stories and ``gate`` keeps the ones that are news. Nothing
+here knows a particular site.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from toolkit.extract import boilerplate as bp
 from toolkit.extract.captions import split_credit
 from toolkit.extract.roles.features import PageLine
+from toolkit.textmatch import normalise
 
 
 def is_strong_chrome(text: str) -> bool:
@@ -43,6 +44,17 @@ class Story:
     def empty(self) -> bool:
         return self.title is None and not self.body
 
+    @property
+    def releasable(self) -> bool:
+        """A headline with text under it: what a record needs."""
+        return self.title is not None and bool(self.body)
+
+
+def _repeats(title: str, text: str) -> bool:
+    """Whether ``text`` is ``title`` again, whole or cut short (a truncated repeat)."""
+    a, b = normalise(title), normalise(text)
+    return bool(a and b) and (a == b or a.startswith(b) or b.startswith(a))
+
 
 def _authors(text: str) -> list[str]:
     return bp.byline_names(text) or [text.strip()]
@@ -58,6 +70,15 @@ def decode_stories(lines: list[PageLine], roles: list[str]) -> list[Story]:
         if role == "O" or (role in "XDT" and is_strong_chrome(text)):
             continue
         if role == "T":
+            if (
+                current is not None
+                and current.title is not None
+                and not current.body
+                and _repeats(current.title, text)
+            ):
+                # The headline printed again (a link's text, then the heading): one headline.
+                current.lines.append(line.no)
+                continue
             if (
                 current is not None
                 and current.title is not None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from toolkit.extract import boilerplate as bp
 from toolkit.extract.captions import has_credit
+from toolkit.extract.roles.slug import slug_overlap, slug_words
 
 #: A capture-time date the page store puts before the page text ("date 2022-09-27 ...").
 CAPTURE_DATE = re.compile(r"^\s*date (\d{4}-\d{2}(?:-\d{2})?)(?:\s+|$)")
@@ -212,9 +213,13 @@ def _context(own: list[dict[str, float | str]]) -> list[dict[str, float | str]]:
     ]
 
 
-def page_features(lines: list[PageLine]) -> list[dict[str, float | str]]:
-    """Features of every line of a page, in order, with their neighbours' and their place."""
+def page_features(lines: list[PageLine], url: str | None = None) -> list[dict[str, float | str]]:
+    """Features of every line of a page, in order, with their neighbours' and their place, and
+    how much of each line the page's ``url`` spells (see ``slug``)."""
     own = [line_features(line.text) for line in lines]
+    slug = slug_words(url)
+    overlaps = [slug_overlap(line.text, slug) for line in lines]
+    best = max(overlaps, default=0.0)
     keys = [_key(line.text) for line in lines]
     counts = Counter(keys)
     total = len(lines)
@@ -257,6 +262,11 @@ def page_features(lines: list[PageLine]) -> list[dict[str, float | str]]:
         f["page_prose"] = prose_share
         f.update(context[i])
         f["page_lines"] = math.log1p(total)
+        if slug:
+            f["page_slug"] = 1.0
+            f["slug"] = overlaps[i]
+            if overlaps[i] >= 0.5 and overlaps[i] == best:
+                f["slug_best"] = 1.0
         f["line_index"] = float(min(i, 30))
         found = bp.words(line.text)
         if found:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
+from toolkit.extract.roles.decode import Story
 from toolkit.extract.roles.features import PageLine
+from toolkit.textmatch import normalise, texts_match
 
 #: Gold fields that name a single line's role.
 _FIELD_ROLES = (
@@ -89,3 +91,26 @@ def gold_roles(lines: list[PageLine], gold: dict[str, Any]) -> list[str]:
         if roles[i] == "O" and _norm(line.text) in meta:
             roles[i] = "M"
     return roles
+
+
+def story_labels(stories: list[Story], gold: dict[str, Any]) -> list[int]:
+    """For each decoded story, 1 if it is one of the page's gold stories (its title matches a
+    gold title, or, for a story printed without a headline, its body holds the gold first
+    sentence), else 0. Each gold story claims at most one decoded story, in page order, as the
+    evaluation scores them."""
+    articles = gold.get("articles") or []
+    labels = [0] * len(stories)
+    for article in articles:
+        title, first = article.get("title"), article.get("first_body_sentence")
+        for k, story in enumerate(stories):
+            if labels[k]:
+                continue
+            if title is not None:
+                hit = texts_match(title, story.title)
+            else:
+                key = normalise(first or "")
+                hit = bool(key) and key in normalise("\n".join(story.body))
+            if hit:
+                labels[k] = 1
+                break
+    return labels

@@ -3,6 +3,7 @@
 The model is a gradient-boosted line classifier (LightGBM) over the features of
 ``features.py``, followed by a Viterbi pass over role transitions counted in the labelled
 corpus, so a role that rarely follows another (a byline inside body text) needs strong evidence.
+The decoded stories then pass the story gate (``gate.py``), which drops what is not news.
 ``python -m toolkit.extract.train`` writes it as one gzipped JSON file; it is loaded once per
 process.
 """
@@ -21,61 +22,47 @@ from typing import Any
 from toolkit.extract.roles import ROLES
 from toolkit.extract.roles.decode import Story, decode_stories
 from toolkit.extract.roles.features import PageLine, page_features, page_lines
+from toolkit.extract.roles.gate import StoryGate, story_features
+from toolkit.extract.roles.matrix import Features, feature_matrix
 
 #: The model file shipped inside the package.
 MODEL_PATH = Path(__file__).with_name("line_roles.json.gz")
-#: Part of the text extractor's version (``text@2.0.0``): bump it whenever the model is retrained.
-MODEL_VERSION = "2.0.0"
+#: Part of the text extractor's version (``text@2.1.0``): bump it whenever the model is retrained.
+MODEL_VERSION = "2.1.0"
 #: Weight of the transition scores against the classifier's (tuned by cross-validation).
 TRANSITION_WEIGHT = 0.3
 #: How much the classifier's scores are divided by the role's share of training lines.
 PRIOR_WEIGHT = 0.5
 ROLE_LETTERS = tuple(ROLES)
 
-Features = dict[str, float | str]
-
-
-def feature_name(key: str, value: float | str) -> tuple[str, float]:
-    """The column name and value of one feature (a string feature is one-hot)."""
-    if isinstance(value, str):
-        return f"{key}={value}", 1.0
-    return key, float(value)
-
 
 @dataclass(frozen=True)
 class LineRoleModel:
-    """A trained classifier with its feature columns and role transitions."""
+    """A trained line classifier with its feature columns and role transitions, and the story
+    gate trained on its output (None: every decoded story is kept)."""
 
     columns: dict[str, int]
     start: list[float]
     transitions: list[list[float]]
     prior: list[float]
     booster: Any
+    gate: StoryGate | None = None
 
-    def matrix(self, features: list[Features]) -> Any:
-        from scipy.sparse import csr_matrix
-
-        data: list[float] = []
-        indices: list[int] = []
-        indptr = [0]
-        for row in features:
-            cells = {}
-            for key, value in row.items():
-                name, number = feature_name(key, value)
-                column = self.columns.get(name)
-                if column is not None and number:
-                    cells[column] = number
-            for column in sorted(cells):
-                indices.append(column)
-                data.append(cells[column])
-            indptr.append(len(indices))
-        return csr_matrix((data, indices, indptr), shape=(len(features), len(self.columns)))
+    def probabilities(self, features: list[Features]) -> list[list[float]]:
+        """The classifier's probability of each role, for each line."""
+        if not features:
+            return []
+        return [list(row) for row in self.booster.predict(feature_matrix(features, self.columns))]
 
     def tag(self, features: list[Features]) -> list[str]:
         """The most likely role of each line, given the whole sequence."""
-        if not features:
+        return self.decode(self.probabilities(features))
+
+    def decode(self, probs: list[list[float]]) -> list[str]:
+        """The most likely sequence of roles given each line's role probabilities (Viterbi over
+        the transitions, with the classifier's scores divided by the role priors)."""
+        if not probs:
             return []
-        probs = self.booster.predict(self.matrix(features))
         k = len(ROLE_LETTERS)
         emit = [
             [math.log(max(p[r], 1e-9)) - PRIOR_WEIGHT * math.log(self.prior[r]) for r in range(k)]
@@ -100,7 +87,7 @@ class LineRoleModel:
         return [ROLE_LETTERS[r] for r in reversed(path)]
 
     def to_bytes(self) -> bytes:
-        document = {
+        document: dict[str, Any] = {
             "roles": "".join(ROLE_LETTERS),
             "columns": sorted(self.columns, key=self.columns.__getitem__),
             "start": self.start,
@@ -108,6 +95,8 @@ class LineRoleModel:
             "prior": self.prior,
             "booster": self.booster.model_to_string(),
         }
+        if self.gate is not None:
+            document["gate"] = self.gate.to_document()
         text = json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return gzip.compress(text, mtime=0)
 
@@ -124,6 +113,7 @@ class LineRoleModel:
             transitions=document["transitions"],
             prior=document["prior"],
             booster=lightgbm.Booster(model_str=document["booster"]),
+            gate=StoryGate.from_document(document["gate"]) if "gate" in document else None,
         )
 
 
@@ -138,21 +128,60 @@ def tag_lines(lines: list[PageLine], model: LineRoleModel | None = None) -> list
     return (model or load_model()).tag(page_features(lines))
 
 
+@dataclass(frozen=True, slots=True)
+class PageReading:
+    """What the model made of a page: its lines, their roles, the stories it keeps, and the
+    stories the gate dropped as not news, with their scores."""
+
+    lines: list[PageLine]
+    roles: list[str]
+    stories: list[Story]
+    dropped: list[tuple[Story, float]]
+
+
+def read_stories(
+    text: str,
+    model: LineRoleModel | None = None,
+    is_chrome: Callable[[str], bool] | None = None,
+    url: str | None = None,
+) -> PageReading:
+    """The stories of a page's text. ``is_chrome`` overrules the model for lines known to be
+    chrome from outside the page (repeated across the publisher's captures); ``url``, the
+    page's address, is evidence of which headline is the page's own."""
+    model = model or load_model()
+    lines, capture_date = page_lines(text)
+    probs = model.probabilities(page_features(lines, url))
+    if is_chrome is not None:
+        # Known chrome is certain evidence: the sequence is decoded around it, so the line
+        # next to a slogan the tagger took for a headline can take the headline's place.
+        chrome = [1.0 if r == "O" else 0.0 for r in ROLE_LETTERS]
+        probs = [
+            chrome if is_chrome(line.text) else p for line, p in zip(lines, probs, strict=True)
+        ]
+    roles = model.decode(probs)
+    stories = decode_stories(lines, roles)
+    dropped: list[tuple[Story, float]] = []
+    if model.gate is not None:
+        # Only a story with a headline and text can become a record; the rest are reported
+        # as they are, whatever the gate would say.
+        judged = [s for s in stories if s.releasable]
+        features = story_features(judged, lines, roles, probs, capture_date, url)
+        score_of = {id(s): p for s, p in zip(judged, model.gate.scores(features), strict=True)}
+        threshold = model.gate.threshold
+        dropped = [(s, score_of[id(s)]) for s in judged if score_of[id(s)] < threshold]
+        stories = [s for s in stories if score_of.get(id(s), 1.0) >= threshold]
+    if capture_date:
+        for story in stories:
+            story.date = story.date or capture_date
+    return PageReading(lines, roles, stories, dropped)
+
+
 def extract_stories(
     text: str,
     model: LineRoleModel | None = None,
     is_chrome: Callable[[str], bool] | None = None,
+    url: str | None = None,
 ) -> tuple[list[Story], list[PageLine]]:
-    """The stories of a page's text, and its lines. ``is_chrome`` overrules the model for lines
-    known to be chrome from outside the page (repeated across the publisher's captures)."""
-    lines, capture_date = page_lines(text)
-    roles = tag_lines(lines, model)
-    if is_chrome is not None:
-        roles = [
-            "O" if is_chrome(line.text) else role for line, role in zip(lines, roles, strict=True)
-        ]
-    stories = decode_stories(lines, roles)
-    if capture_date:
-        for story in stories:
-            story.date = story.date or capture_date
-    return stories, lines
+    """The stories of a page's text (see :func:`read_stories`), and its lines."""
+    reading = read_stories(text, model, is_chrome, url)
+    return reading.stories, reading.lines
