@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any, TypedDict
 
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from toolkit._version import __version__
 from toolkit.build.dedup import NUM_PERM, find_duplicates, story_clusters
-from toolkit.build.distributed import Runner, merge_distributed
+from toolkit.build.distributed import Runner, Written, merge_distributed
 from toolkit.build.engine import DISTRIBUTED, engine_session, run_tasks
 from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
@@ -45,6 +46,7 @@ from toolkit.release.folder import (
     ReleaseSplit,
     SchemaRef,
 )
+from toolkit.release.stats import ReleaseCounters, ReleaseStats, release_stats
 from toolkit.schema import schema_sha256
 from toolkit.validate.sources import load_manifest
 
@@ -56,6 +58,8 @@ class _Written(TypedDict):
     files: list[str]
     #: ``(sha256, size)`` of each data file, kept while it was written.
     checksums: dict[str, tuple[str, int]]
+    #: The card's statistics, counted while the splits, rejects and duplicates were written.
+    counters: ReleaseCounters
 
 
 #: The card's "Changes" section, kept in the release so a rebuild reproduces it.
@@ -258,7 +262,11 @@ def _merge(
     del signatures, lengths, bodies
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
     schema = arrow_schema("article")
-    writers = {name: SplitWriter(stage, name, sizes[name], schema) for name in names}
+    counters = ReleaseCounters(names)
+    writers = {
+        name: SplitWriter(stage, name, sizes[name], schema, counter=counters.splits[name])
+        for name in names
+    }
     # On an error (a full disk) the open split files are closed before the stage is removed
     # (issue 7).
     try:
@@ -279,6 +287,7 @@ def _merge(
     try:
         for index, drop in drops.items():
             row = facts[index]
+            counters.count_duplicate(drop.kind)
             duplicates.write(
                 {
                     "id": row["id"],
@@ -294,7 +303,9 @@ def _merge(
     with HashingWriter(stage / "rejects.jsonl") as out:
         for result in results:
             with result.rejects.open("rb") as part:
-                shutil.copyfileobj(part, out)
+                for line in part:  # one reject at a time: a line holds at most 1 MiB of raw text
+                    out.write(line)
+                    counters.count_reject(orjson.loads(line).get("rule"))
     checksums = {
         path.relative_to(stage).as_posix(): checksum
         for writer in writers.values()
@@ -313,6 +324,7 @@ def _merge(
         "files": [p.relative_to(stage).as_posix() for p in files]
         + ["rejects.jsonl", "duplicates.jsonl"],
         "checksums": checksums,
+        "counters": counters,
     }
 
 
@@ -386,7 +398,7 @@ def build_release(
                             1,
                             f"{extracted:,} records, {rejected:,} failed validation or extraction",
                         )
-                manifest = _build_into(
+                manifest, stats = _build_into(
                     stage,
                     entries,
                     results,
@@ -397,7 +409,7 @@ def build_release(
                 )
             changes = _changes_since(out, stage)
             with progress.stage("card", total=1, unit="cards") as step:
-                card_text = _write_card(stage, raw_dir.resolve().parent, changes)
+                card_text = _write_card(stage, raw_dir.resolve().parent, changes, stats)
                 step.advance(1)
             shutil.rmtree(work)
             swap_in(stage, out)
@@ -454,10 +466,11 @@ def _check_metadata(config: DatasetConfig, raw_dir: Path, entries: list[SourceEn
     check_metadata(config, raw_dir.resolve().parent, [e.language or "" for e in entries])
 
 
-def _write_card(stage: Path, root: Path, changes: str | None) -> str:
+def _write_card(stage: Path, root: Path, changes: str | None, stats: ReleaseStats) -> str:
+    """The card step: the one that imports ``datasets`` and matplotlib."""
     from toolkit.card.render import write_card
 
-    return write_card(stage, root=root, changes=changes)
+    return write_card(stage, root=root, changes=changes, stats=stats)
 
 
 def _build_into(
@@ -468,13 +481,17 @@ def _build_into(
     progress: Progress,
     previous: dict[bytes, str] | None = None,
     run: Runner | None = None,
-) -> ReleaseManifest:
-    """Pass two, in this process or, given a ``run`` of tasks, as tasks (``distributed.py``)."""
+) -> tuple[ReleaseManifest, ReleaseStats]:
+    """Pass two, in this process or, given a ``run`` of tasks, as tasks (``distributed.py``),
+    then the manifest; returns it with the card's statistics."""
     counts = [SourceCounts() for _ in entries]
     for result in results:
         counts[result.source].merge(result.counts)
+    counters: ReleaseCounters | None = None
+    written: Written
     if run is None:
-        written = _merge(stage, results, counts, config, progress, previous)
+        local = _merge(stage, results, counts, config, progress, previous)
+        written, counters = local, local["counters"]
     else:
         written = merge_distributed(stage, results, counts, config, progress, previous, run)
     totals = {
@@ -536,4 +553,6 @@ def _build_into(
         ),
     )
     manifest.write(stage)
-    return manifest
+    if counters is None:  # the distributed merge wrote in its workers: count from the files
+        return manifest, release_stats(stage, manifest)
+    return manifest, counters.stats(stage, manifest)

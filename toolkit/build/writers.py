@@ -9,11 +9,15 @@ import hashlib
 import io
 import math
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    from toolkit.release.stats import SplitCounter
 
 #: About 500 MB of text per shard at ~2.6 KB a record: the Hub's default ``max_shard_size``.
 ROWS_PER_SHARD = 200_000
@@ -71,6 +75,17 @@ class HashingWriter(io.RawIOBase):
         return self._hash.hexdigest()
 
 
+def _joined_values(lines: pa.Array) -> Any:
+    """The values of a binary array back to back, as one buffer: a view of the array's data,
+    so no line becomes a Python object (a null line is a bug upstream: ``join`` refuses it)."""
+    if lines.null_count or not len(lines):
+        return b"".join(lines.to_pylist())
+    _, offsets, data = lines.buffers()
+    width = np.int64 if pa.types.is_large_binary(lines.type) else np.int32
+    bounds = np.frombuffer(offsets, width)[[lines.offset, lines.offset + len(lines)]]
+    return memoryview(data)[int(bounds[0]) : int(bounds[1])]
+
+
 def shard_name(split: str, index: int, count: int) -> str:
     """``{split}-{i:05d}-of-{n:05d}.parquet``, the Hub's shard naming."""
     return f"{split}-{index:05d}-of-{count:05d}.parquet"
@@ -87,7 +102,8 @@ class SplitWriter:
     """One split: ``data/{split}-*.parquet`` shards of balanced size and ``jsonl/{split}.jsonl``.
 
     The number of shards is fixed up front from the split's row count, so the file names are
-    final from the first write.
+    final from the first write. A ``counter`` sees every row group as it is written and the end
+    of every shard, so the card's statistics never need the files read back.
     """
 
     def __init__(
@@ -97,6 +113,7 @@ class SplitWriter:
         rows: int,
         schema: pa.Schema,
         rows_per_shard: int | None = None,
+        counter: SplitCounter | None = None,
     ) -> None:
         self.root, self.split, self.schema = root, split, schema
         self.num_shards, self.shard_rows = shard_layout(rows, rows_per_shard or ROWS_PER_SHARD)
@@ -111,6 +128,7 @@ class SplitWriter:
         self._buffer: list[pa.Table] = []
         self._buffered = 0
         self._lines_given = False
+        self.counter = counter
         self.rows = 0
 
     def _next_shard(self) -> None:
@@ -129,7 +147,7 @@ class SplitWriter:
         if JSONL_COLUMN in table.column_names:
             self._lines_given = True
             for chunk in table.column(JSONL_COLUMN).chunks:
-                self._jsonl.write(b"".join(chunk.to_pylist()))
+                self._jsonl.write(_joined_values(chunk))
             table = table.drop_columns([JSONL_COLUMN])
         elif self._lines_given:
             raise ValueError("every table written to a split must carry its JSONL lines, or none")
@@ -153,6 +171,8 @@ class SplitWriter:
             self._next_shard()
         assert self._parquet is not None
         self._parquet.write_table(group, row_group_size=take)
+        if self.counter is not None:
+            self.counter.update(group)
         if not self._lines_given:  # else the JSONL copy of these rows is already written
             for offset in range(0, take, JSONL_SLICE_ROWS):  # Python rows for a slice at a time
                 rows = group.slice(offset, JSONL_SLICE_ROWS).to_pylist()
@@ -164,6 +184,8 @@ class SplitWriter:
         if self._parquet is not None:
             self._parquet.close()
             self._sinks[-1].close()
+            if self.counter is not None:
+                self.counter.end_file()
 
     @property
     def checksums(self) -> dict[Path, tuple[str, int]]:
@@ -183,6 +205,10 @@ class SplitWriter:
             self._next_shard()
         self._close_parquet()
         self._jsonl.close()
+        self._buffer = []
+        # The allocator keeps freed pages (~150 MB after a 100k-record split): give them back
+        # before the card step loads its libraries on top.
+        pa.default_memory_pool().release_unused()
         return [*self.paths, self.root / "jsonl" / f"{self.split}.jsonl"]
 
 

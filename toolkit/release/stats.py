@@ -1,7 +1,9 @@
-"""Counts and distributions of a built release, computed with ``pyarrow.compute`` from the files
-themselves (never copied from the manifest), so the card can show them and a test can hold them
-against ``manifest.json``. Kept apart from ``card.py`` so the numbers can be checked without
-rendering anything.
+"""Counts and distributions of a release, kept as running counters: the build feeds a
+:class:`ReleaseCounters` while the merge writes each split (nothing is read back), and
+:func:`release_stats` feeds the same counters from the Parquet files of an existing release, so
+the card's figures come from one code path whichever way they are computed. Memory is bounded by
+the number of distinct values (publishers, sections, body lengths), never by the number of
+records. Kept apart from ``card/`` so the numbers can be checked without rendering anything.
 """
 
 from __future__ import annotations
@@ -21,20 +23,31 @@ import pyarrow.parquet as pq
 from toolkit.errors import ManifestError, ReleaseError
 from toolkit.features import arrow_schema
 from toolkit.release.folder import ReleaseManifest, unsafe_path
+from toolkit.release.nbytes import ArrowSize
 
 #: Columns the statistics need; the body is read once for its length only.
 STAT_COLUMNS = ("id", "publisher", "section", "language", "kind", "body", "authors", "published")
 #: Upper edges (characters) of the body-length bins shown in the card and the chart.
 LENGTH_BINS = (250, 500, 1000, 2000, 4000, 8000, 16000)
-#: Rows read at a time: memory stays flat however large the release.
+#: Rows read at a time: memory stays flat however large the release. The split's Arrow size
+#: (``num_bytes``) is defined on batches of this many rows per Parquet file.
 BATCH_ROWS = 8192
 #: Label used in tables for a null value.
 NONE_LABEL = "(none)"
+_QUARTILES = (0.25, 0.5, 0.75)
+
+
+def length_labels() -> list[str]:
+    """The labels of the body-length bins: ``LENGTH_BINS`` plus an open last bin."""
+    labels = [f"< {LENGTH_BINS[0]:,}"]
+    labels += [f"{lo:,}–{hi - 1:,}" for lo, hi in zip(LENGTH_BINS, LENGTH_BINS[1:], strict=False)]
+    labels.append(f"≥ {LENGTH_BINS[-1]:,}")
+    return labels
 
 
 @dataclass
 class SplitStats:
-    """One split as read back from its Parquet files."""
+    """One split: its rows and Arrow size (from the counters), files and bytes on disk."""
 
     name: str
     num_examples: int
@@ -45,7 +58,7 @@ class SplitStats:
 
 @dataclass
 class LengthStats:
-    """Distribution of body lengths in characters."""
+    """Distribution of body lengths in characters; ``bin_counts`` per bin of ``LENGTH_BINS``."""
 
     count: int = 0
     minimum: int = 0
@@ -54,18 +67,12 @@ class LengthStats:
     p75: int = 0
     maximum: int = 0
     mean: float = 0.0
-    lengths: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    bin_counts: tuple[int, ...] = ()
 
     def bins(self) -> list[tuple[str, int]]:
         """(label, count) per bin of ``LENGTH_BINS``, plus an open last bin."""
-        index = np.searchsorted(np.asarray(LENGTH_BINS), self.lengths, side="right")
-        counts = np.bincount(index, minlength=len(LENGTH_BINS) + 1).tolist()
-        labels = [f"< {LENGTH_BINS[0]:,}"]
-        labels += [
-            f"{lo:,}–{hi - 1:,}" for lo, hi in zip(LENGTH_BINS, LENGTH_BINS[1:], strict=False)
-        ]
-        labels.append(f"≥ {LENGTH_BINS[-1]:,}")
-        return list(zip(labels, counts, strict=True))
+        counts = list(self.bin_counts) or [0] * (len(LENGTH_BINS) + 1)
+        return list(zip(length_labels(), counts, strict=True))
 
 
 @dataclass
@@ -84,19 +91,16 @@ class ReleaseStats:
     rejects_by_rule: list[tuple[str, int]]
     duplicates_by_kind: list[tuple[str, int]]
     example: dict[str, Any] | None
-    #: The kind of each record as a code into ``kind_names``, aligned with
-    #: ``body_length.lengths`` (one byte a record, not a Python string).
-    kinds: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
-    kind_names: list[str] = field(default_factory=list)
+    #: Body-length bin counts per record kind (``NONE_LABEL`` for a record without one).
+    length_bins_by_kind: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def body_length_by_kind(self) -> dict[str, list[tuple[str, int]]]:
         """Body-length bins per record kind, kinds in the order of ``by_kind``."""
-        out = {}
-        for kind, _ in self.by_kind:
-            code = self.kind_names.index(kind) if kind in self.kind_names else -1
-            lengths = self.body_length.lengths[self.kinds == code]
-            out[kind] = LengthStats(count=len(lengths), lengths=lengths).bins()
-        return out
+        empty = (0,) * (len(LENGTH_BINS) + 1)
+        return {
+            kind: list(zip(length_labels(), self.length_bins_by_kind.get(kind, empty), strict=True))
+            for kind, _ in self.by_kind
+        }
 
     @property
     def released(self) -> int:
@@ -124,12 +128,176 @@ def _sorted_counts(counter: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
 
 
-def _value_counts(column: pa.ChunkedArray) -> Counter[str]:
+def _label(value: Any) -> str:
+    return NONE_LABEL if value is None else str(value)
+
+
+def _value_counts(column: pa.ChunkedArray | pa.Array) -> Counter[str]:
     counts: Counter[str] = Counter()
     for entry in pc.value_counts(column).to_pylist():
-        value = entry["values"]
-        counts[NONE_LABEL if value is None else str(value)] += int(entry["counts"])
+        counts[_label(entry["values"])] += int(entry["counts"])
     return counts
+
+
+def _nearest_rank(count: int, q: float) -> int:
+    """The 0-based rank ``pyarrow.compute.quantile(..., interpolation="nearest")`` picks (half
+    to even), so quantiles of the histogram equal Arrow's on the whole column."""
+    index = (count - 1) * q
+    rank = int(index)
+    fraction = index - rank
+    if fraction > 0.5 or (fraction == 0.5 and rank % 2 == 1):
+        rank += 1
+    return rank
+
+
+class SplitCounter:
+    """Running figures of one split, fed its rows in release order, one Parquet file at a time
+    (:meth:`end_file` after each): row and value counts, a histogram of exact body lengths (one
+    entry per distinct length, so quartiles stay exact), bins per kind, the date range, the
+    first row, and the Arrow size the rows have when read back in ``BATCH_ROWS`` batches."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows = 0
+        self.values: dict[str, Counter[str]] = {
+            key: Counter() for key in ("publisher", "section", "language", "kind")
+        }
+        self.lengths: Counter[int] = Counter()
+        self.kind_bins: dict[str, np.ndarray] = {}
+        self.with_authors = 0
+        self.published: tuple[str | None, str | None] = (None, None)
+        self.example: dict[str, Any] | None = None
+        self.size = ArrowSize(BATCH_ROWS)
+
+    @property
+    def num_bytes(self) -> int:
+        """The split's in-memory Arrow size (what ``datasets`` reports as ``dataset_size``)."""
+        return self.size.total
+
+    def update(self, table: pa.Table) -> None:
+        """Count ``table``'s rows, which follow the rows fed before in the same file."""
+        if not table.num_rows:
+            return
+        if self.example is None:
+            self.example = table.slice(0, 1).to_pylist()[0]
+        self.rows += table.num_rows
+        self.size.add(table)
+        for key, counter in self.values.items():
+            counter.update(_value_counts(table.column(key)))
+        lengths = pc.utf8_length(table.column("body").fill_null("")).to_numpy()
+        values, counts = np.unique(lengths, return_counts=True)
+        self.lengths.update(dict(zip(values.tolist(), counts.tolist(), strict=True)))
+        bins = np.searchsorted(np.asarray(LENGTH_BINS), lengths, side="right")
+        kinds = table.column("kind").fill_null(NONE_LABEL).to_numpy(zero_copy_only=False)
+        for kind in np.unique(kinds).tolist():
+            in_bins = np.bincount(bins[kinds == kind], minlength=len(LENGTH_BINS) + 1)
+            self.kind_bins.setdefault(str(kind), np.zeros(len(LENGTH_BINS) + 1, np.int64))
+            self.kind_bins[str(kind)] += in_bins
+        authors = pc.list_value_length(table.column("authors"))
+        self.with_authors += int(pc.sum(pc.greater(authors, 0)).as_py() or 0)
+        published = pc.drop_null(table.column("published"))
+        if len(published):
+            low, high = pc.min_max(published).as_py().values()
+            first, last = self.published
+            self.published = (
+                low if first is None else min(first, low),
+                high if last is None else max(last, high),
+            )
+
+    def end_file(self) -> None:
+        """The current Parquet file is complete (its last read batch may be short)."""
+        self.size.end_file()
+
+
+def length_stats(histogram: Counter[int], bin_counts: tuple[int, ...] = ()) -> LengthStats:
+    """Count, extremes, exact quartiles and mean of a histogram of lengths."""
+    count = sum(histogram.values())
+    if not count:
+        return LengthStats(bin_counts=bin_counts)
+    values = sorted(histogram)
+    cumulative = np.cumsum([histogram[v] for v in values])
+    p25, median, p75 = (
+        values[int(np.searchsorted(cumulative, _nearest_rank(count, q), side="right"))]
+        for q in _QUARTILES
+    )
+    total = sum(v * n for v, n in histogram.items())
+    return LengthStats(
+        count=count,
+        minimum=values[0],
+        p25=p25,
+        median=median,
+        p75=p75,
+        maximum=values[-1],
+        mean=float(total) / count,
+        bin_counts=bin_counts,
+    )
+
+
+class ReleaseCounters:
+    """The counters of a whole release: one :class:`SplitCounter` per split, and the rules of
+    the rejects and kinds of the duplicates (counted as they are written)."""
+
+    def __init__(self, split_names: list[str]) -> None:
+        self.splits = {name: SplitCounter(name) for name in split_names}
+        self.rejects: Counter[str] = Counter()
+        self.duplicates: Counter[str] = Counter()
+
+    def count_reject(self, rule: Any) -> None:
+        self.rejects[_label(rule)] += 1
+
+    def count_duplicate(self, kind: Any) -> None:
+        self.duplicates[_label(kind)] += 1
+
+    def stats(self, release_dir: Path, manifest: ReleaseManifest) -> ReleaseStats:
+        """The card's figures: counted values, with files and their sizes from ``manifest``."""
+        sizes = manifest.file_sizes
+        totals: dict[str, Counter[str]] = {key: Counter() for key in SplitCounter("").values}
+        lengths: Counter[int] = Counter()
+        kind_bins: dict[str, np.ndarray] = {}
+        splits: dict[str, SplitStats] = {}
+        first: str | None = None
+        last: str | None = None
+        example: dict[str, Any] | None = None
+        for name, info in manifest.ordered_splits().items():
+            counter = self.splits.get(name) or SplitCounter(name)
+            files = info.parquet_files
+            splits[name] = SplitStats(
+                name=name,
+                num_examples=counter.rows,
+                num_bytes=counter.num_bytes,
+                files=files,
+                download_size=sum(sizes.get(f, (release_dir / f).stat().st_size) for f in files),
+            )
+            for key, counts in counter.values.items():
+                totals[key].update(counts)
+            lengths.update(counter.lengths)
+            for kind, bins in counter.kind_bins.items():
+                kind_bins[kind] = kind_bins.get(kind, np.zeros_like(bins)) + bins
+            low, high = counter.published
+            if low is not None:
+                first = low if first is None else min(first, low)
+            if high is not None:
+                last = high if last is None else max(last, high)
+            if example is None:
+                example = counter.example
+        all_bins = sum(kind_bins.values(), np.zeros(len(LENGTH_BINS) + 1, np.int64))
+        return ReleaseStats(
+            splits=splits,
+            by_publisher=_sorted_counts(totals["publisher"]),
+            by_section=_sorted_counts(totals["section"]),
+            by_language=_sorted_counts(totals["language"]),
+            by_kind=_sorted_counts(totals["kind"]),
+            by_split_publisher={
+                name: dict(_sorted_counts(c.values["publisher"])) for name, c in self.splits.items()
+            },
+            body_length=length_stats(lengths, tuple(int(n) for n in all_bins)),
+            with_authors=sum(c.with_authors for c in self.splits.values()),
+            published_range=(first, last),
+            rejects_by_rule=_sorted_counts(self.rejects),
+            duplicates_by_kind=_sorted_counts(self.duplicates),
+            example=example,
+            length_bins_by_kind={k: tuple(int(n) for n in v) for k, v in kind_bins.items()},
+        )
 
 
 def iter_split(
@@ -153,60 +321,26 @@ def read_split(release_dir: Path, files: list[str]) -> pa.Table:
     return pa.concat_tables(tables) if tables else schema.empty_table()
 
 
-def _jsonl_counts(path: Path, key: str) -> Counter[str]:
-    counts: Counter[str] = Counter()
+def _count_jsonl(path: Path, key: str, count: Any) -> None:
     if not path.is_file():
-        return counts
+        return
     with path.open("rb") as handle:
         for line in handle:
             if line.strip():
-                value = orjson.loads(line).get(key)
-                counts[NONE_LABEL if value is None else str(value)] += 1
-    return counts
+                count(orjson.loads(line).get(key))
 
 
-def _length_stats(lengths: np.ndarray) -> LengthStats:
-    if len(lengths) == 0:
-        return LengthStats()
-    quantiles = pc.quantile(pa.array(lengths), q=[0.25, 0.5, 0.75], interpolation="nearest")
-    p25, median, p75 = (int(v) for v in quantiles.to_pylist())
-    return LengthStats(
-        count=len(lengths),
-        minimum=int(lengths.min()),
-        p25=p25,
-        median=median,
-        p75=p75,
-        maximum=int(lengths.max()),
-        mean=float(lengths.mean()),
-        lengths=lengths,
-    )
+def release_counters(release_dir: Path, manifest: ReleaseManifest) -> ReleaseCounters:
+    """Feed the counters from an existing release's files: every Parquet file the manifest lists
+    per split, ``rejects.jsonl`` and ``duplicates.jsonl``.
 
-
-def _example(table: pa.Table) -> dict[str, Any] | None:
-    """The first record of the split: the same record every time the release is the same."""
-    return table.slice(0, 1).to_pylist()[0] if table.num_rows else None
-
-
-def release_stats(release_dir: Path, manifest: ReleaseManifest) -> ReleaseStats:
-    """Read every Parquet file the manifest lists per split and compute the card's figures.
-
-    ``num_bytes`` is the in-memory Arrow size of the split (what ``datasets`` reports as
-    ``dataset_size``); ``download_size`` is the bytes of its Parquet files on disk.
+    Raises:
+        ManifestError: the manifest lists a file outside the release.
+        ReleaseError: a listed file is missing.
     """
-    sizes = manifest.file_sizes
-    splits: dict[str, SplitStats] = {}
-    totals: dict[str, Counter[str]] = {
-        k: Counter() for k in ("publisher", "section", "language", "kind")
-    }
-    by_split_publisher: dict[str, dict[str, int]] = {}
-    lengths: list[np.ndarray] = []
-    kinds: list[np.ndarray] = []
-    kind_codes: dict[str, int] = {}
-    with_authors = 0
-    first_published: str | None = None
-    last_published: str | None = None
-    example: dict[str, Any] | None = None
-    for name, info in manifest.ordered_splits().items():
+    splits = manifest.ordered_splits()
+    counters = ReleaseCounters(list(splits))
+    for name, info in splits.items():
         files = info.parquet_files
         unsafe = [f for f in files if unsafe_path(f)]
         if unsafe:
@@ -217,56 +351,21 @@ def release_stats(release_dir: Path, manifest: ReleaseManifest) -> ReleaseStats:
                 f"{release_dir}: {missing[0]} is listed in manifest.json but missing; "
                 "rebuild the release with dtk build"
             )
-        rows = num_bytes = 0
-        split_publishers: Counter[str] = Counter()
-        for table in iter_split(release_dir, files):
-            if example is None and table.num_rows:
-                example = _example(table)
-            rows += table.num_rows
-            num_bytes += int(table.nbytes)
-            for key, counter in totals.items():
-                counter.update(_value_counts(table.column(key)))
-            split_publishers.update(_value_counts(table.column("publisher")))
-            lengths.append(pc.utf8_length(table.column("body")).to_numpy().astype(np.int64))
-            encoded = pc.dictionary_encode(
-                table.column("kind").fill_null(NONE_LABEL)
-            ).combine_chunks()
-            codes = np.array(
-                [kind_codes.setdefault(k, len(kind_codes)) for k in encoded.dictionary.to_pylist()],
-                np.int16,
-            )
-            kinds.append(codes[encoded.indices.to_numpy(zero_copy_only=False)])
-            with_authors += int(
-                pc.sum(pc.greater(pc.list_value_length(table.column("authors")), 0)).as_py() or 0
-            )
-            published = pc.drop_null(table.column("published"))
-            if len(published):
-                low, high = pc.min_max(published).as_py().values()
-                first_published = low if first_published is None else min(first_published, low)
-                last_published = high if last_published is None else max(last_published, high)
-        splits[name] = SplitStats(
-            name=name,
-            num_examples=rows,
-            num_bytes=num_bytes,
-            files=files,
-            download_size=sum(sizes.get(f, (release_dir / f).stat().st_size) for f in files),
-        )
-        by_split_publisher[name] = dict(split_publishers)
-    all_lengths = np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
-    published_range = (first_published, last_published)
-    return ReleaseStats(
-        splits=splits,
-        by_publisher=_sorted_counts(totals["publisher"]),
-        by_section=_sorted_counts(totals["section"]),
-        by_language=_sorted_counts(totals["language"]),
-        by_kind=_sorted_counts(totals["kind"]),
-        by_split_publisher=by_split_publisher,
-        body_length=_length_stats(all_lengths),
-        with_authors=with_authors,
-        published_range=published_range,
-        rejects_by_rule=_sorted_counts(_jsonl_counts(release_dir / "rejects.jsonl", "rule")),
-        duplicates_by_kind=_sorted_counts(_jsonl_counts(release_dir / "duplicates.jsonl", "kind")),
-        example=example,
-        kinds=np.concatenate(kinds) if kinds else np.zeros(0, np.int16),
-        kind_names=list(kind_codes),
-    )
+        counter = counters.splits[name]
+        for file in files:
+            for table in iter_split(release_dir, [file]):
+                counter.update(table)
+            counter.end_file()
+    _count_jsonl(release_dir / "rejects.jsonl", "rule", counters.count_reject)
+    _count_jsonl(release_dir / "duplicates.jsonl", "kind", counters.count_duplicate)
+    return counters
+
+
+def release_stats(release_dir: Path, manifest: ReleaseManifest) -> ReleaseStats:
+    """Read every file of the release in ``release_dir`` and compute the card's figures, with the
+    same counters the build feeds while it writes (:func:`release_counters`).
+
+    ``num_bytes`` is the in-memory Arrow size of the split (what ``datasets`` reports as
+    ``dataset_size``); ``download_size`` is the bytes of its Parquet files on disk.
+    """
+    return release_counters(release_dir, manifest).stats(release_dir, manifest)
