@@ -24,6 +24,9 @@ from toolkit.issues import Issue
 from toolkit.raw import SourceEntry
 
 SPOOL_BATCH_ROWS = 4096
+#: Records whose shingles are held at once: the shingle strings of 4,096 bodies were most of
+#: a worker's memory (about 110 MB); signing every 512 keeps rensa's batched digest.
+SIGN_BATCH_ROWS = 512
 
 
 def _conformed(value: Any, field_type: pa.DataType) -> Any:
@@ -281,15 +284,18 @@ def process_shard(task: ShardTask) -> ShardResult:
                 texts.append(body_shingles(item["body"]))
                 codes.append(task.split_names.index(split_of(item["id"], ratios)))
                 pending.append(item)
-                if len(pending) >= SPOOL_BATCH_ROWS:
-                    spool.write_table(_spill_table(pending, schema))
+                if len(leads) >= SIGN_BATCH_ROWS:
                     signatures.append(lead_signatures(leads))
                     bodies.append(lead_signatures(texts))
-                    pending, leads, texts = [], [], []
-            if pending:
-                spool.write_table(_spill_table(pending, schema))
+                    leads, texts = [], []
+                if len(pending) >= SPOOL_BATCH_ROWS:
+                    spool.write_table(_spill_table(pending, schema))
+                    pending = []
+            if leads:
                 signatures.append(lead_signatures(leads))
                 bodies.append(lead_signatures(texts))
+            if pending:
+                spool.write_table(_spill_table(pending, schema))
     finally:
         rejects.close()
     facts = task.work_dir / f"facts-{task.index:05d}.npz"
