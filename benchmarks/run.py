@@ -26,6 +26,31 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 
+def raw_folder(path: Path, raw: Path) -> None:
+    """``raw/`` holding the generated file (hard-linked, or copied across file systems: the
+    manifest refuses links out of raw/) and its manifest entry."""
+    import shutil
+
+    from toolkit.files import sha256_file
+
+    raw.mkdir()
+    try:
+        os.link(path, raw / "submissions.jsonl")
+    except OSError:
+        shutil.copyfile(path, raw / "submissions.jsonl")
+    entry = {
+        "path": "submissions.jsonl",
+        "sha256": sha256_file(path),
+        "format": "jsonl",
+        "publisher": "Example News",
+        "url": None,
+        "retrieved_at": None,
+        "language": "en",
+        "license": None,
+    }
+    (raw / "sources.jsonl").write_text(json.dumps(entry) + "\n")
+
+
 def _lines(path: Path, limit: int | None = None) -> list[bytes]:
     out = []
     with path.open("rb") as handle:
@@ -123,31 +148,7 @@ def run_method(method: str, path: Path, sample: int, workers: int) -> dict[str, 
 
         with tempfile.TemporaryDirectory() as tmp:
             raw = Path(tmp) / "raw"
-            raw.mkdir()
-            try:  # a hard link, not a symlink: the manifest refuses links out of raw/
-                os.link(path, raw / "submissions.jsonl")
-            except OSError:
-                import shutil
-
-                shutil.copyfile(path, raw / "submissions.jsonl")
-            from toolkit.files import sha256_file
-
-            digest = sha256_file(path)
-            (raw / "sources.jsonl").write_text(
-                json.dumps(
-                    {
-                        "path": "submissions.jsonl",
-                        "sha256": digest,
-                        "format": "jsonl",
-                        "publisher": "Example News",
-                        "url": None,
-                        "retrieved_at": None,
-                        "language": "en",
-                        "license": None,
-                    }
-                )
-                + "\n"
-            )
+            raw_folder(path, raw)
             start = time.perf_counter()
             cpu_start = _cpu_seconds()
             build_release(raw, Path(tmp) / "dist", workers=workers)

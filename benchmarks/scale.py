@@ -31,25 +31,9 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
-
-def _raw_folder(path: Path, raw: Path) -> None:
-    """``raw/`` holding the generated file and its manifest entry."""
-    from toolkit.files import sha256_file
-
-    raw.mkdir()
-    os.link(path, raw / "submissions.jsonl")
-    entry = {
-        "path": "submissions.jsonl",
-        "sha256": sha256_file(path),
-        "format": "jsonl",
-        "publisher": "Example News",
-        "url": None,
-        "retrieved_at": None,
-        "language": "en",
-        "license": None,
-    }
-    (raw / "sources.jsonl").write_text(json.dumps(entry) + "\n")
+from run import raw_folder  # noqa: E402
 
 
 def _peak_kb(pid: int) -> int:
@@ -178,7 +162,7 @@ def child(args: argparse.Namespace) -> dict[str, object]:
     os.environ["RAY_ENABLE_UV_RUN_RUNTIME_ENV"] = "0"
     work = Path(tempfile.mkdtemp(dir=args.tmp))
     raw = work / "raw"
-    _raw_folder(args.file, raw)
+    raw_folder(args.file, raw)
     cluster = None
     started = time.perf_counter()
     options: dict[str, object] = {"workers": 1}
