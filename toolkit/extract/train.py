@@ -25,6 +25,7 @@ from toolkit.extract.roles.gate import StoryGate, story_features
 from toolkit.extract.roles.labels import gold_roles, story_labels
 from toolkit.extract.roles.matrix import Features, columns_of, feature_matrix
 from toolkit.extract.roles.model import MODEL_PATH, ROLE_LETTERS, LineRoleModel
+from toolkit.extract.roles.stack import stacked_features
 from toolkit.folds import deal_publishers
 
 #: LightGBM parameters (chosen by publisher-grouped cross-validation on the corpus).
@@ -57,8 +58,10 @@ GATE_PARAMS: dict[str, Any] = {
     "verbosity": -1,
 }
 GATE_ROUNDS = 150
-GATE_FOLDS = 4
-GATE_THRESHOLD = 0.35
+GATE_THRESHOLD = 0.25
+#: Inner publisher-grouped folds: the second stage and the gate learn from what models that
+#: never saw a page's publisher made of it.
+FOLDS = 4
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "pages"
 
 
@@ -83,36 +86,69 @@ def load_training_pages(folders: Iterable[Path]) -> list[TrainingPage]:
     return sorted(pages, key=lambda p: p.name)
 
 
-def train_lines(pages: Iterable[TrainingPage]) -> LineRoleModel:
-    """The line classifier and transitions trained on ``pages`` (no story gate)."""
+def _booster(rows: list[Features], labels: list[int]) -> tuple[dict[str, int], Any]:
     import lightgbm
 
-    rows: list[Features] = []
-    labels: list[int] = []
-    k = len(ROLE_LETTERS)
-    start = [1.0] * k
-    transitions = [[1.0] * k for _ in range(k)]
-    for page in pages:
-        lines, _ = page_lines(page.text)
-        if not lines:
-            continue
-        roles = [ROLE_LETTERS.index(r) for r in gold_roles(lines, page.gold)]
-        rows += page_features(lines, page.gold.get("url"))
-        labels += roles
-        start[roles[0]] += 1
-        for a, b in zip(roles, roles[1:], strict=False):
-            transitions[a][b] += 1
     columns = columns_of(rows)
     dataset = lightgbm.Dataset(
         feature_matrix(rows, columns), label=labels, params={"verbosity": -1}
     )
-    booster = lightgbm.train(PARAMS, dataset, num_boost_round=ROUNDS)
-    prior = [(labels.count(r) + 1) / (len(labels) + k) for r in range(k)]
+    return columns, lightgbm.train(PARAMS, dataset, num_boost_round=ROUNDS)
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The training lines of a corpus: every page's features and gold roles, one row a line,
+    ``spans[i]`` the rows of page ``i``."""
+
+    pages: list[TrainingPage]
+    spans: list[tuple[int, int]]
+    rows: list[Features]
+    labels: list[int]
+
+    @classmethod
+    def of(cls, pages: Iterable[TrainingPage]) -> _Lines:
+        kept: list[TrainingPage] = []
+        spans: list[tuple[int, int]] = []
+        rows: list[Features] = []
+        labels: list[int] = []
+        for page in pages:
+            lines, _ = page_lines(page.text)
+            if lines:
+                kept.append(page)
+                spans.append((len(rows), len(rows) + len(lines)))
+                rows += page_features(lines, page.gold.get("url"))
+                labels += [ROLE_LETTERS.index(r) for r in gold_roles(lines, page.gold)]
+        return cls(kept, spans, rows, labels)
+
+    def rows_of(self, pages: list[int]) -> list[int]:
+        return [j for i in pages for j in range(*self.spans[i])]
+
+
+def train_lines(pages: Iterable[TrainingPage]) -> LineRoleModel:
+    """The first-stage line classifier and the role transitions trained on ``pages``."""
+    return _first_stage(_Lines.of(pages))
+
+
+def _first_stage(data: _Lines, subset: list[int] | None = None) -> LineRoleModel:
+    """The line classifier and transitions of the pages ``subset`` (all when None)."""
+    pages = range(len(data.pages)) if subset is None else subset
+    k = len(ROLE_LETTERS)
+    start = [1.0] * k
+    transitions = [[1.0] * k for _ in range(k)]
+    for i in pages:
+        a, b = data.spans[i]
+        start[data.labels[a]] += 1
+        for x, y in zip(data.labels[a : b - 1], data.labels[a + 1 : b], strict=True):
+            transitions[x][y] += 1
+    rows = data.rows_of(list(pages))
+    labels = [data.labels[j] for j in rows]
+    columns, booster = _booster([data.rows[j] for j in rows], labels)
     return LineRoleModel(
         columns=columns,
         start=[s / sum(start) for s in start],
         transitions=[[t / sum(row) for t in row] for row in transitions],
-        prior=prior,
+        prior=[(labels.count(r) + 1) / (len(labels) + k) for r in range(k)],
         booster=booster,
     )
 
@@ -154,25 +190,46 @@ def train_gate(rows: list[Features], labels: list[int]) -> StoryGate | None:
     return StoryGate(columns, booster, GATE_THRESHOLD)
 
 
-def train_model(pages: Iterable[TrainingPage], *, gate_folds: int = GATE_FOLDS) -> LineRoleModel:
-    """A model trained on ``pages``: the line classifier on all of them, and (unless
-    ``gate_folds`` is 0) the story gate on what inner models make of pages whose publisher
-    they never saw."""
-    pages = list(pages)
-    lines_model = train_lines(pages)
-    publishers = [str(p.gold.get("publisher") or p.name) for p in pages]
-    if gate_folds < 2 or len(set(publishers)) < gate_folds:
-        return lines_model
-    fold_of = deal_publishers(publishers, gate_folds)
-    rows: list[Features] = []
-    labels: list[int] = []
-    for fold in range(gate_folds):
-        inside = [p for p, pub in zip(pages, publishers, strict=True) if fold_of[pub] != fold]
-        held = [p for p, pub in zip(pages, publishers, strict=True) if fold_of[pub] == fold]
-        fold_rows, fold_labels = gate_examples(train_lines(inside), held)
-        rows += fold_rows
-        labels += fold_labels
-    return replace(lines_model, gate=train_gate(rows, labels))
+def train_model(
+    pages: Iterable[TrainingPage], *, folds: int = FOLDS, stack: bool = True, gate: bool = True
+) -> LineRoleModel:
+    """A model trained on ``pages``. Its parts that learn from the model's own mistakes, the
+    second stage (``stack``) and the story gate (``gate``), learn them on pages whose publisher
+    the model that made them never saw: inner publisher-grouped ``folds`` (fewer than 2: a
+    first-stage line classifier only)."""
+    data = _Lines.of(pages)
+    model = _first_stage(data)
+    publishers = [str(p.gold.get("publisher") or p.name) for p in data.pages]
+    if folds < 2 or len(set(publishers)) < folds or not (stack or gate):
+        return model
+    fold_of = deal_publishers(publishers, folds)
+    held = [[i for i, pub in enumerate(publishers) if fold_of[pub] == f] for f in range(folds)]
+    inner = [
+        _first_stage(data, [i for i in range(len(publishers)) if fold_of[publishers[i]] != f])
+        for f in range(folds)
+    ]
+    if stack:
+        stacked: list[Features] = [{}] * len(data.rows)
+        for f in range(folds):
+            for i in held[f]:
+                a, b = data.spans[i]
+                rows = data.rows[a:b]
+                stacked[a:b] = stacked_features(rows, inner[f].probabilities(rows))
+        model = replace(model, second=_booster(stacked, data.labels))
+        for f in range(folds):
+            # The inner model's own second stage learns from every page but its held ones.
+            rows = data.rows_of([i for g in range(folds) if g != f for i in held[g]])
+            second = _booster([stacked[j] for j in rows], [data.labels[j] for j in rows])
+            inner[f] = replace(inner[f], second=second)
+    if gate:
+        examples: list[Features] = []
+        labels: list[int] = []
+        for f in range(folds):
+            fold_rows, fold_labels = gate_examples(inner[f], [data.pages[i] for i in held[f]])
+            examples += fold_rows
+            labels += fold_labels
+        model = replace(model, gate=train_gate(examples, labels))
+    return model
 
 
 def main(argv: list[str] | None = None) -> int:

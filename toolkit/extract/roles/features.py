@@ -21,6 +21,7 @@ CAPTURE_DATE = re.compile(r"^\s*date (\d{4}-\d{2}(?:-\d{2})?)(?:\s+|$)")
 _TIME = re.compile(r"^\d{1,2}[:.h]\d{2}(?:\s*(?:am|pm|uhr))?$", re.IGNORECASE)
 _URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|ru|ua|pl|de|fr|es|it)\b", re.IGNORECASE)
 _BULLET = re.compile(r"^[•·*▪►▶–—-]\s")
+_ENDS_SENTENCE = re.compile(r"[.!?…:;)\]\"'”’»|]\s*$")
 _SENTENCE_SPLIT = re.compile(r"[.!?…][\"'”’»)]*\s+(?=[\"'“‘«(]?[^\W\d_])")
 
 
@@ -202,12 +203,21 @@ def _context(own: list[dict[str, float | str]]) -> list[dict[str, float | str]]:
     after_prose = _distances(prose, reverse=False)
     after_chrome = _distances(chrome, reverse=False)
     edges = (1, 2, 3, 5, 10)
+    # The page's kind shows in its rhythm: a listing repeats "headline, then a short teaser",
+    # an article has one long run of prose.
+    teasers = sum(a and b for a, b in zip(shaped, prose[1:], strict=False))
+    longest_prose = max(_runs(prose), default=0)
+    page = {
+        "page_teasers": _bucket(teasers, edges),
+        "page_prose_run": _bucket(longest_prose, edges),
+    }
     return [
         {
             "run_shaped": _bucket(runs[i], edges),
             "next_prose": _bucket(before_prose[i], edges),
             "prev_prose": _bucket(after_prose[i], edges),
             "prev_chrome": _bucket(after_chrome[i], edges),
+            **page,
         }
         for i in range(len(own))
     ]
@@ -227,6 +237,8 @@ def page_features(lines: list[PageLine], url: str | None = None) -> list[dict[st
     median = lengths[total // 2] if lengths else 1
     prose_share = sum("prose" in f for f in own) / max(total, 1)
     context = _context(own)
+    # A capture cut mid-sentence has no real end: its last lines are not the footer.
+    cut = bool(lines) and not _ENDS_SENTENCE.search(lines[-1].text)
     out: list[dict[str, float | str]] = []
     block = 0
     for i, line in enumerate(lines):
@@ -235,8 +247,9 @@ def page_features(lines: list[PageLine], url: str | None = None) -> list[dict[st
         f = dict(own[i])
         f["bias"] = 1.0
         f["pos"] = _bucket(i, (1, 2, 3, 5, 8, 13, 21))
-        f["relpos"] = i / max(total - 1, 1)
-        f["from_end"] = _bucket(total - 1 - i, (1, 2, 4, 8))
+        if not cut:
+            f["relpos"] = i / max(total - 1, 1)
+        f["from_end"] = "cut" if cut else _bucket(total - 1 - i, (1, 2, 4, 8))
         f["blank_before"] = float(line.blank_before)
         f["blank_after"] = float(line.blank_after)
         f["block"] = _bucket(block, (1, 2, 3, 5, 8))

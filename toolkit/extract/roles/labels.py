@@ -41,6 +41,11 @@ def _find(lines: list[PageLine], needle: str | None, start: int, stop: int) -> i
     return None
 
 
+def _mostly(part: str, line: str) -> bool:
+    """Whether ``part`` makes up at least half of ``line``."""
+    return 2 * len(_norm(part)) >= len(_norm(line))
+
+
 def _anchor(lines: list[PageLine], article: dict[str, Any], start: int) -> int | None:
     for name in ("title", "first_body_sentence", "dek", "last_body_sentence"):
         found = _find(lines, article.get(name), start, len(lines))
@@ -84,6 +89,10 @@ def gold_roles(lines: list[PageLine], gold: dict[str, Any]) -> list[str]:
             at = _find(lines, article.get(name), floor, ceiling)
             if at is not None and roles[at] in ("O", "X"):
                 if role == "R" and roles[at] == "C":
+                    continue
+                if roles[at] == "X" and not _mostly(article[name], lines[at].text):
+                    # A teaser signed at its end ("... Von Karin Senz.") is body text that
+                    # holds a byline, not a byline line.
                     continue
                 roles[at] = role
         floor = max(i for i in (anchor, first, last) if i is not None) + 1
