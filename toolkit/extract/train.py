@@ -25,7 +25,6 @@ from toolkit.extract.roles.gate import StoryGate, story_features
 from toolkit.extract.roles.labels import gold_roles, story_labels
 from toolkit.extract.roles.matrix import Features, columns_of, feature_matrix
 from toolkit.extract.roles.model import MODEL_PATH, ROLE_LETTERS, LineRoleModel
-from toolkit.extract.roles.stack import stacked_features
 from toolkit.folds import deal_publishers
 
 #: LightGBM parameters (chosen by publisher-grouped cross-validation on the corpus).
@@ -59,8 +58,8 @@ GATE_PARAMS: dict[str, Any] = {
 }
 GATE_ROUNDS = 150
 GATE_THRESHOLD = 0.25
-#: Inner publisher-grouped folds: the second stage and the gate learn from what models that
-#: never saw a page's publisher made of it.
+#: Inner publisher-grouped folds: the gate learns from what line models that never saw a page's
+#: publisher made of it.
 FOLDS = 4
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "pages"
 
@@ -125,11 +124,6 @@ class _Lines:
         return [j for i in pages for j in range(*self.spans[i])]
 
 
-def train_lines(pages: Iterable[TrainingPage]) -> LineRoleModel:
-    """The first-stage line classifier and the role transitions trained on ``pages``."""
-    return _first_stage(_Lines.of(pages))
-
-
 def _first_stage(data: _Lines, subset: list[int] | None = None) -> LineRoleModel:
     """The line classifier and transitions of the pages ``subset`` (all when None)."""
     pages = range(len(data.pages)) if subset is None else subset
@@ -191,45 +185,28 @@ def train_gate(rows: list[Features], labels: list[int]) -> StoryGate | None:
 
 
 def train_model(
-    pages: Iterable[TrainingPage], *, folds: int = FOLDS, stack: bool = True, gate: bool = True
+    pages: Iterable[TrainingPage], *, folds: int = FOLDS, gate: bool = True
 ) -> LineRoleModel:
-    """A model trained on ``pages``. Its parts that learn from the model's own mistakes, the
-    second stage (``stack``) and the story gate (``gate``), learn them on pages whose publisher
-    the model that made them never saw: inner publisher-grouped ``folds`` (fewer than 2: a
-    first-stage line classifier only)."""
+    """A model trained on ``pages``. Its story gate (``gate``) learns from the mistakes of line
+    models that never saw the publisher of the page they decoded: inner publisher-grouped
+    ``folds`` (fewer than 2: a line classifier only)."""
     data = _Lines.of(pages)
     model = _first_stage(data)
     publishers = [str(p.gold.get("publisher") or p.name) for p in data.pages]
-    if folds < 2 or len(set(publishers)) < folds or not (stack or gate):
+    if folds < 2 or len(set(publishers)) < folds or not gate:
         return model
     fold_of = deal_publishers(publishers, folds)
-    held = [[i for i, pub in enumerate(publishers) if fold_of[pub] == f] for f in range(folds)]
-    inner = [
-        _first_stage(data, [i for i in range(len(publishers)) if fold_of[publishers[i]] != f])
-        for f in range(folds)
-    ]
-    if stack:
-        stacked: list[Features] = [{}] * len(data.rows)
-        for f in range(folds):
-            for i in held[f]:
-                a, b = data.spans[i]
-                rows = data.rows[a:b]
-                stacked[a:b] = stacked_features(rows, inner[f].probabilities(rows))
-        model = replace(model, second=_booster(stacked, data.labels))
-        for f in range(folds):
-            # The inner model's own second stage learns from every page but its held ones.
-            rows = data.rows_of([i for g in range(folds) if g != f for i in held[g]])
-            second = _booster([stacked[j] for j in rows], [data.labels[j] for j in rows])
-            inner[f] = replace(inner[f], second=second)
-    if gate:
-        examples: list[Features] = []
-        labels: list[int] = []
-        for f in range(folds):
-            fold_rows, fold_labels = gate_examples(inner[f], [data.pages[i] for i in held[f]])
-            examples += fold_rows
-            labels += fold_labels
-        model = replace(model, gate=train_gate(examples, labels))
-    return model
+    examples: list[Features] = []
+    labels: list[int] = []
+    for f in range(folds):
+        held = [i for i, pub in enumerate(publishers) if fold_of[pub] == f]
+        rest = [i for i, pub in enumerate(publishers) if fold_of[pub] != f]
+        fold_rows, fold_labels = gate_examples(
+            _first_stage(data, rest), [data.pages[i] for i in held]
+        )
+        examples += fold_rows
+        labels += fold_labels
+    return replace(model, gate=train_gate(examples, labels))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,7 +24,6 @@ from toolkit.extract.roles.decode import Story, decode_stories
 from toolkit.extract.roles.features import PageLine, page_features, page_lines
 from toolkit.extract.roles.gate import StoryGate, story_features
 from toolkit.extract.roles.matrix import Features, feature_matrix
-from toolkit.extract.roles.stack import stacked_features
 
 #: The model file shipped inside the package.
 MODEL_PATH = Path(__file__).with_name("line_roles.json.gz")
@@ -48,19 +47,12 @@ class LineRoleModel:
     prior: list[float]
     booster: Any
     gate: StoryGate | None = None
-    #: The second stage (``stack.py``): its feature columns and booster, or None.
-    second: tuple[dict[str, int], Any] | None = None
 
     def probabilities(self, features: list[Features]) -> list[list[float]]:
         """The classifier's probability of each role, for each line."""
         if not features:
             return []
-        probs = [list(row) for row in self.booster.predict(feature_matrix(features, self.columns))]
-        if self.second is None:
-            return probs
-        columns, booster = self.second
-        rows = stacked_features(features, probs)
-        return [list(row) for row in booster.predict(feature_matrix(rows, columns))]
+        return [list(row) for row in self.booster.predict(feature_matrix(features, self.columns))]
 
     def tag(self, features: list[Features]) -> list[str]:
         """The most likely role of each line, given the whole sequence."""
@@ -105,12 +97,6 @@ class LineRoleModel:
         }
         if self.gate is not None:
             document["gate"] = self.gate.to_document()
-        if self.second is not None:
-            columns, booster = self.second
-            document["second"] = {
-                "columns": sorted(columns, key=columns.__getitem__),
-                "booster": booster.model_to_string(),
-            }
         text = json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return gzip.compress(text, mtime=0)
 
@@ -128,17 +114,7 @@ class LineRoleModel:
             prior=document["prior"],
             booster=lightgbm.Booster(model_str=document["booster"]),
             gate=StoryGate.from_document(document["gate"]) if "gate" in document else None,
-            second=_second_stage(document.get("second")),
         )
-
-
-def _second_stage(document: dict[str, Any] | None) -> tuple[dict[str, int], Any] | None:
-    import lightgbm
-
-    if document is None:
-        return None
-    columns = {name: i for i, name in enumerate(document["columns"])}
-    return columns, lightgbm.Booster(model_str=document["booster"])
 
 
 @cache
