@@ -590,7 +590,7 @@ def _evaluate_choices() -> list[str]:
     "extractors",
     type=click.Choice(_evaluate_choices()),
     multiple=True,
-    help="Extractor to score; repeat to compare several in one report [default: text].",
+    help="Extractor to score; repeat to compare several in one report [default: model].",
 )
 @click.option(
     "--folds",
@@ -636,8 +636,8 @@ def evaluate(
     Example:
         dtk evaluate
         dtk evaluate --check
-        dtk evaluate corpus/pages --extractor text --extractor trafilatura --format markdown
-        dtk evaluate --extractor text --format json --out scores.json
+        dtk evaluate corpus/pages --extractor model --extractor trafilatura --format markdown
+        dtk evaluate --extractor model --format json --out scores.json
     """
     from toolkit.evaluate import (
         DEFAULT_CORPUS,
