@@ -19,7 +19,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from toolkit.extract.roles.decode import decode_stories
 from toolkit.extract.roles.features import page_features, page_lines
 from toolkit.extract.roles.gate import StoryGate, story_features
 from toolkit.extract.roles.labels import gold_roles, story_labels
@@ -57,7 +56,7 @@ GATE_PARAMS: dict[str, Any] = {
     "verbosity": -1,
 }
 GATE_ROUNDS = 150
-GATE_THRESHOLD = 0.25
+GATE_THRESHOLD = 0.45
 #: Inner publisher-grouped folds: the gate learns from what line models that never saw a page's
 #: publisher made of it.
 FOLDS = 4
@@ -160,8 +159,7 @@ def gate_examples(
             continue
         url = page.gold.get("url")
         probs = model.probabilities(page_features(lines, url))
-        roles = model.decode(probs)
-        stories = decode_stories(lines, roles)
+        roles, stories = model.read(lines, probs)
         releasable = [s.releasable for s in stories]
         page_labels = story_labels(stories, page.gold)
         judged = [s for s, r in zip(stories, releasable, strict=True) if r]

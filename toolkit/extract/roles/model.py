@@ -28,12 +28,15 @@ from toolkit.extract.roles.matrix import Features, feature_matrix
 #: The model file shipped inside the package.
 MODEL_PATH = Path(__file__).with_name("line_roles.json.gz")
 #: Part of the text extractor's version (``text@2.1.0``): bump it whenever the model is retrained.
-MODEL_VERSION = "2.2.0"
+MODEL_VERSION = "2.3.0"
 #: Weight of the transition scores against the classifier's (tuned by cross-validation).
 TRANSITION_WEIGHT = 0.3
 #: How much the classifier's scores are divided by the role's share of training lines.
 PRIOR_WEIGHT = 0.5
 ROLE_LETTERS = tuple(ROLES)
+#: A page that decodes to no story is decoded once more with chrome made this much less likely
+#: (in log-odds): a page is rarely all chrome, and the story gate judges what comes out.
+FALLBACK_CHROME_PENALTY = 2.0
 
 
 @dataclass(frozen=True)
@@ -58,9 +61,22 @@ class LineRoleModel:
         """The most likely role of each line, given the whole sequence."""
         return self.decode(self.probabilities(features))
 
-    def decode(self, probs: list[list[float]]) -> list[str]:
+    def read(
+        self, lines: list[PageLine], probs: list[list[float]]
+    ) -> tuple[list[str], list[Story]]:
+        """The roles and stories of a page's lines; a page with no releasable story is decoded
+        again with chrome less likely (``FALLBACK_CHROME_PENALTY``)."""
+        roles = self.decode(probs)
+        stories = decode_stories(lines, roles)
+        if not any(s.releasable for s in stories):
+            roles = self.decode(probs, chrome_penalty=FALLBACK_CHROME_PENALTY)
+            stories = decode_stories(lines, roles)
+        return roles, stories
+
+    def decode(self, probs: list[list[float]], chrome_penalty: float = 0.0) -> list[str]:
         """The most likely sequence of roles given each line's role probabilities (Viterbi over
-        the transitions, with the classifier's scores divided by the role priors)."""
+        the transitions, with the classifier's scores divided by the role priors, and chrome's
+        lowered by ``chrome_penalty``)."""
         if not probs:
             return []
         k = len(ROLE_LETTERS)
@@ -68,6 +84,10 @@ class LineRoleModel:
             [math.log(max(p[r], 1e-9)) - PRIOR_WEIGHT * math.log(self.prior[r]) for r in range(k)]
             for p in probs
         ]
+        if chrome_penalty:
+            chrome = ROLE_LETTERS.index("O")
+            for row in emit:
+                row[chrome] -= chrome_penalty
         trans = [[TRANSITION_WEIGHT * math.log(t) for t in row] for row in self.transitions]
         score = [
             TRANSITION_WEIGHT * math.log(s) + e for s, e in zip(self.start, emit[0], strict=True)
@@ -158,8 +178,7 @@ def read_stories(
         probs = [
             chrome if is_chrome(line.text) else p for line, p in zip(lines, probs, strict=True)
         ]
-    roles = model.decode(probs)
-    stories = decode_stories(lines, roles)
+    roles, stories = model.read(lines, probs)
     dropped: list[tuple[Story, float]] = []
     if model.gate is not None:
         # Only a story with a headline and text can become a record; the rest are reported
