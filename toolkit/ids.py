@@ -11,9 +11,10 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-#: Normalised texts remembered: a build normalises each body twice (for its id, then for its
-#: MinHash lead) with up to one reader batch (4,096 records) in between.
-NORMALIZE_CACHE = 8192
+#: Normalised texts remembered: a build normalises each title and body for its id, then needs
+#: them again for its MinHash shingles with up to one reader batch (4,096 records, two texts
+#: each) in between; the margin covers the other texts an extractor normalises meanwhile.
+NORMALIZE_CACHE = 10240
 
 
 #: ASCII letters lowered and ASCII whitespace (as ``str.split`` sees it) made a space, in one
@@ -72,9 +73,14 @@ def normalize_text(text: str) -> str:
 
 
 def content_id(title: str, body: str) -> str:
-    """16 lowercase hex digits of SHA-256 over the normalised title and body."""
-    key = normalized_bytes(title) + b"\n" + normalized_bytes(body)
-    return hashlib.sha256(key).hexdigest()[:16]
+    """16 lowercase hex digits of SHA-256 over the normalised title and body.
+
+    The normalised texts come from (and stay in) :func:`normalize_text`'s cache, so the build's
+    MinHash shingles of the same record do not normalise its body again (issue 14); encoding the
+    cached text gives back exactly the bytes of :func:`normalized_bytes`.
+    """
+    key = normalize_text(title) + "\n" + normalize_text(body)
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def record_id(record: dict[str, object]) -> str | None:

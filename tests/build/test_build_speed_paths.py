@@ -1,6 +1,6 @@
 """The build's fast paths give exactly what the slow ones gave (issue 14): batched lead
-signatures, the lead from a normalised prefix, JSONL lines made in pass one, and checksums taken
-while writing."""
+signatures, the lead from the body normalised once (for the id), JSONL lines made in pass one,
+and checksums taken while writing."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from toolkit.build.dedup import LEAD_WORDS, lead_shingles, lead_signature, lead_
 from toolkit.build.shards import jsonl_lines
 from toolkit.build.writers import JSONL_COLUMN, HashingWriter, SplitWriter
 from toolkit.features import arrow_schema
-from toolkit.ids import normalize_text
+from toolkit.ids import content_id, normalize_text, normalized_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
@@ -86,11 +86,40 @@ def test_lead_prefix_holds_on_hostile_text(words):
     assert lead_shingles("T", body) == _reference_shingles("T", body)
 
 
+_HOSTILE = st.text(
+    alphabet=st.sampled_from(list("aZ  \t\n\u00a0\u0301\u00e9\ufb01\u2028ß İ\u0130ﬀ½\u3000"))
+    | st.characters(),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HOSTILE, _HOSTILE)
+def test_content_id_from_the_cached_normalisation_is_unchanged(title, body):
+    key = normalized_bytes(title) + b"\n" + normalized_bytes(body)
+    assert content_id(title, body) == hashlib.sha256(key).hexdigest()[:16]
+    assert normalize_text(body).encode("utf-8", "surrogatepass") == normalized_bytes(body)
+
+
 def test_jsonl_lines_equal_arrow_round_trip(tmp_path):
     schema = arrow_schema("article")
     rows = _records(tmp_path, 50)
     rows[0].pop("dek", None)  # missing keys come back as null
     rows[1]["extra"] = 1  # keys outside the schema are dropped
+    rows[2]["authors"] = [None, "A. Writer"]
+    rows[3]["provenance"] = None
+    del rows[4]["provenance"]["span"]["byte_length"]
+    rows[5]["provenance"]["span"] = {}
+    rows[6]["authors"] = None
+    table = pa.Table.from_pylist(rows, schema=schema)
+    expected = [orjson.dumps(row) + b"\n" for row in table.to_pylist()]
+    assert jsonl_lines(rows, table).to_pylist() == expected
+
+
+def test_jsonl_lines_of_values_not_plainly_of_the_schema_types(tmp_path):
+    schema = arrow_schema("article")
+    rows = _records(tmp_path, 3)
+    rows[1]["provenance"]["span"]["start_line"] = 7.0  # a float Arrow takes as an int64
     table = pa.Table.from_pylist(rows, schema=schema)
     expected = [orjson.dumps(row) + b"\n" for row in table.to_pylist()]
     assert jsonl_lines(rows, table).to_pylist() == expected

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.ids import normalize_text, normalized_bytes
+from toolkit.ids import normalize_text
 
 NUM_PERM = 32
 ROWS_PER_BAND = 4
@@ -52,46 +52,25 @@ class Duplicate:
     similarity: float
 
 
-#: Characters of the body normalised for its lead at first: enough for ``LEAD_WORDS`` words of
-#: ordinary prose; a body whose cut holds fewer words is normalised whole.
-LEAD_PREFIX_CHARS = 1024
-
-
-def _lead_words(body: str) -> list[str]:
-    """The first ``LEAD_WORDS`` words of the normalised body, normalising only a prefix when it
-    is enough.
-
-    The prefix is cut just before an ASCII space. A space is a stable boundary for NFKC (a
-    starter that never composes with what precedes it), case folding is per character, and the
-    space separates words, so the words of the normalised prefix are exactly the first words of
-    the normalised body; when the prefix holds ``LEAD_WORDS`` of them the rest of the body
-    cannot change them. Otherwise (short body, no space) the whole body is normalised, as before.
-    """
-    if len(body) > LEAD_PREFIX_CHARS:
-        cut = body.find(" ", LEAD_PREFIX_CHARS)
-        if cut > 0:
-            words = normalized_bytes(body[:cut]).decode("utf-8", "surrogatepass").split(" ")
-            if len(words) >= LEAD_WORDS and words[0]:
-                return words[:LEAD_WORDS]
-    return normalize_text(body).split(" ", LEAD_WORDS)[:LEAD_WORDS]
+def _shingles(words: list[str]) -> list[str]:
+    if len(words) < SHINGLE:
+        return [" ".join(words)]
+    return list(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
 
 
 def lead_shingles(title: str, body: str) -> list[str]:
-    """Word 3-grams of the normalised title and the first words of the normalised body."""
+    """Word 3-grams of the normalised title and the first ``LEAD_WORDS`` words of the
+    normalised body. The body's normalisation is the one its content id cached
+    (``ids.normalize_text``), shared with :func:`body_shingles`."""
     words = normalize_text(title).split()
-    words += _lead_words(body)
-    if len(words) < SHINGLE:
-        return [" ".join(words)]
-    return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    words += normalize_text(body).split(" ", LEAD_WORDS)[:LEAD_WORDS]
+    return _shingles(words)
 
 
 def body_shingles(body: str) -> list[str]:
     """Word 3-grams of the whole normalised body: what an article and the same article with a
     prefix (a standfirst, a dateline, a paywall notice) share, though their leads differ."""
-    words = normalize_text(body).split()
-    if len(words) < SHINGLE:
-        return [" ".join(words)]
-    return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    return _shingles(normalize_text(body).split())
 
 
 def _signature(shingles: list[str]) -> np.ndarray:
