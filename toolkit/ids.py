@@ -13,8 +13,8 @@ from pathlib import Path
 
 #: Normalised texts remembered: a build normalises each title and body for its id, then needs
 #: them again for its MinHash shingles with up to one reader batch (4,096 records, two texts
-#: each) in between; the margin covers the other texts an extractor normalises meanwhile.
-NORMALIZE_CACHE = 10240
+#: each) in between.
+NORMALIZE_CACHE = 8192
 
 
 #: ASCII letters lowered and ASCII whitespace (as ``str.split`` sees it) made a space, in one
@@ -72,15 +72,18 @@ def normalize_text(text: str) -> str:
     return normalized_bytes(text).decode("utf-8", "surrogatepass")
 
 
-def content_id(title: str, body: str) -> str:
-    """16 lowercase hex digits of SHA-256 over the normalised title and body.
+@lru_cache(maxsize=NORMALIZE_CACHE)
+def normalized_utf8(text: str) -> bytes:
+    """:func:`normalized_bytes`, remembered: the content id computes it for a record's title
+    and body, and the build's MinHash shingles of the same record take it from here instead of
+    normalising the body again (issue 14)."""
+    return normalized_bytes(text)
 
-    The normalised texts come from (and stay in) :func:`normalize_text`'s cache, so the build's
-    MinHash shingles of the same record do not normalise its body again (issue 14); encoding the
-    cached text gives back exactly the bytes of :func:`normalized_bytes`.
-    """
-    key = normalize_text(title) + "\n" + normalize_text(body)
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+def content_id(title: str, body: str) -> str:
+    """16 lowercase hex digits of SHA-256 over the normalised title and body."""
+    key = normalized_utf8(title) + b"\n" + normalized_utf8(body)
+    return hashlib.sha256(key).hexdigest()[:16]
 
 
 def record_id(record: dict[str, object]) -> str | None:

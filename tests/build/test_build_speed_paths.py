@@ -14,11 +14,18 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.build.dedup import LEAD_WORDS, lead_shingles, lead_signature, lead_signatures
+from toolkit.build.dedup import (
+    LEAD_WORDS,
+    body_shingles,
+    lead_shingles,
+    lead_signature,
+    lead_signatures,
+    record_shingles,
+)
 from toolkit.build.shards import jsonl_lines
 from toolkit.build.writers import JSONL_COLUMN, HashingWriter, SplitWriter
 from toolkit.features import arrow_schema
-from toolkit.ids import content_id, normalize_text, normalized_bytes
+from toolkit.ids import content_id, normalize_text, normalized_bytes, normalized_utf8
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
@@ -62,9 +69,11 @@ def test_batched_signatures_equal_one_by_one_on_real_text(tmp_path):
 
 def test_lead_from_a_prefix_equals_the_lead_of_the_whole_body(tmp_path):
     for record in _records(tmp_path, 200):
-        assert lead_shingles(record["title"], record["body"]) == _reference_shingles(
-            record["title"], record["body"]
-        )
+        expected = _reference_shingles(record["title"], record["body"])
+        assert lead_shingles(record["title"], record["body"]) == expected
+        assert record_shingles(record["title"], record["body"])[0] == [
+            s.encode("utf-8") for s in expected
+        ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -86,6 +95,35 @@ def test_lead_prefix_holds_on_hostile_text(words):
     assert lead_shingles("T", body) == _reference_shingles("T", body)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab \t\u00a0ß")), max_size=12),
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("aZ \t\n\u00a0\u0301\ufb01ß")), max_size=6),
+        max_size=120,
+    ),
+)
+def test_record_shingles_equal_lead_and_body_shingles(title, words):
+    body = " ".join(words)
+    assert record_shingles(title, body) == (
+        [s.encode("utf-8") for s in _reference_shingles(title, body)],
+        [s.encode("utf-8") for s in body_shingles(body)],
+    )
+
+
+def test_signatures_of_utf8_shingles_equal_those_of_text(tmp_path):
+    records = _records(tmp_path, 100)
+    pairs = [record_shingles(r["title"], r["body"]) for r in records]
+    assert np.array_equal(
+        lead_signatures([lead for lead, _ in pairs]),
+        lead_signatures([lead_shingles(r["title"], r["body"]) for r in records]),
+    )
+    assert np.array_equal(
+        lead_signatures([body for _, body in pairs]),
+        lead_signatures([body_shingles(r["body"]) for r in records]),
+    )
+
+
 _HOSTILE = st.text(
     alphabet=st.sampled_from(list("aZ  \t\n\u00a0\u0301\u00e9\ufb01\u2028ß İ\u0130ﬀ½\u3000"))
     | st.characters(),
@@ -98,7 +136,7 @@ _HOSTILE = st.text(
 def test_content_id_from_the_cached_normalisation_is_unchanged(title, body):
     key = normalized_bytes(title) + b"\n" + normalized_bytes(body)
     assert content_id(title, body) == hashlib.sha256(key).hexdigest()[:16]
-    assert normalize_text(body).encode("utf-8", "surrogatepass") == normalized_bytes(body)
+    assert normalized_utf8(body) == normalized_bytes(body)
 
 
 def test_jsonl_lines_equal_arrow_round_trip(tmp_path):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.ids import normalize_text
+from toolkit.ids import normalize_text, normalized_utf8
 
 NUM_PERM = 32
 ROWS_PER_BAND = 4
@@ -58,10 +58,15 @@ def _shingles(words: list[str]) -> list[str]:
     return list(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
 
 
+def _byte_shingles(words: list[bytes]) -> list[bytes]:
+    if len(words) < SHINGLE:
+        return [b" ".join(words)]
+    return list(map(b" ".join, zip(words, words[1:], words[2:], strict=False)))
+
+
 def lead_shingles(title: str, body: str) -> list[str]:
     """Word 3-grams of the normalised title and the first ``LEAD_WORDS`` words of the
-    normalised body. The body's normalisation is the one its content id cached
-    (``ids.normalize_text``), shared with :func:`body_shingles`."""
+    normalised body."""
     words = normalize_text(title).split()
     words += normalize_text(body).split(" ", LEAD_WORDS)[:LEAD_WORDS]
     return _shingles(words)
@@ -71,6 +76,24 @@ def body_shingles(body: str) -> list[str]:
     """Word 3-grams of the whole normalised body: what an article and the same article with a
     prefix (a standfirst, a dateline, a paywall notice) share, though their leads differ."""
     return _shingles(normalize_text(body).split())
+
+
+def record_shingles(title: str, body: str) -> tuple[list[bytes], list[bytes]]:
+    """``lead_shingles(title, body)`` and ``body_shingles(body)`` as UTF-8, what the build signs
+    for every record (``rensa`` hashes a text token as its UTF-8, so the signatures are the same).
+
+    The normalised texts are the ones the record's content id left in ``ids.normalized_utf8``'s
+    cache; the body is split once, on bytes (every whitespace character became an ASCII space
+    in the normalisation), and the lead's 3-grams that lie inside the body are the body's own.
+    """
+    words = normalized_utf8(body).split()
+    texts = _byte_shingles(words)
+    head = normalized_utf8(title).split()
+    if len(words) < SHINGLE:  # an empty body still adds one empty word to the lead
+        return _byte_shingles(head + (words or [b""])), texts
+    # With a title, the lead's 3-grams that start in it span at most two body words.
+    lead = _byte_shingles(head + words[:2]) if head else []
+    return lead + texts[: LEAD_WORDS - SHINGLE + 1], texts
 
 
 def _signature(shingles: list[str]) -> np.ndarray:
@@ -91,8 +114,8 @@ def body_signature(body: str) -> np.ndarray:
     return _signature(body_shingles(body))
 
 
-def lead_signatures(shingle_sets: list[list[str]]) -> np.ndarray:
-    """The signatures of many leads (``lead_shingles`` of each) at once, shape
+def lead_signatures(shingle_sets: list[list[str]] | list[list[bytes]]) -> np.ndarray:
+    """The signatures of many leads (``lead_shingles`` of each, or its UTF-8) at once, shape
     ``(len(shingle_sets), NUM_PERM)``: ``rensa``'s batched digest, equal row for row to
     :func:`lead_signature` without one Python MinHash object per record."""
     if not shingle_sets:

@@ -17,16 +17,19 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from toolkit.build.dedup import NUM_PERM, body_shingles, lead_shingles, lead_signatures
+from toolkit.build.dedup import NUM_PERM, lead_signatures, record_shingles
 from toolkit.build.split import split_of
 from toolkit.build.writers import JSONL_COLUMN, JsonLinesWriter
 from toolkit.issues import Issue
 from toolkit.raw import SourceEntry
 
-SPOOL_BATCH_ROWS = 4096
+#: Rows per spilled Arrow batch. The merge reads one batch back at a time and copies its rows
+#: out per split, so this bounds its working set besides the writers' row groups (about 6 MB
+#: with the JSONL lines at ~2.8 KB a record; 4,096 held four times as much).
+SPOOL_BATCH_ROWS = 1024
 #: Records whose shingles are held at once: the shingle strings of 4,096 bodies were most of
-#: a worker's memory (about 110 MB); signing every 512 keeps rensa's batched digest.
-SIGN_BATCH_ROWS = 512
+#: a worker's memory (about 110 MB); signing every 256 keeps rensa's batched digest.
+SIGN_BATCH_ROWS = 256
 
 
 Conform = Callable[[Any], Any]
@@ -275,8 +278,8 @@ def process_shard(task: ShardTask) -> ShardResult:
     bodies: list[np.ndarray] = []
     codes: list[int] = []
     pending: list[dict[str, Any]] = []
-    leads: list[list[str]] = []  # the pending records' lead shingles, signed once per batch
-    texts: list[list[str]] = []  # and their whole bodies' shingles
+    leads: list[list[bytes]] = []  # the pending records' lead shingles, signed once per batch
+    texts: list[list[bytes]] = []  # and their whole bodies' shingles
     data = _task_bytes(task)
     fetcher = None
     if task.entry.format == "jsonl" and isinstance(data, bytes):
@@ -313,8 +316,9 @@ def process_shard(task: ShardTask) -> ShardResult:
                     continue
                 ids.append(item["id"].encode("ascii"))
                 lengths.append(len(item["body"]))
-                leads.append(lead_shingles(item["title"], item["body"]))
-                texts.append(body_shingles(item["body"]))
+                lead, text = record_shingles(item["title"], item["body"])
+                leads.append(lead)
+                texts.append(text)
                 codes.append(task.split_names.index(split_of(item["id"], ratios)))
                 pending.append(item)
                 if len(leads) >= SIGN_BATCH_ROWS:
