@@ -23,10 +23,10 @@ from toolkit.build.writers import JSONL_COLUMN, JsonLinesWriter
 from toolkit.issues import Issue
 from toolkit.raw import SourceEntry
 
-#: Rows per spilled Arrow batch. The merge reads one batch back at a time and copies its rows
-#: out per split, so this bounds its working set besides the writers' row groups (about 6 MB
-#: with the JSONL lines at ~2.8 KB a record; 4,096 held four times as much).
-SPOOL_BATCH_ROWS = 1024
+#: Rows per spilled Arrow batch. Not to be changed lightly: the batches become the chunks of
+#: the tables the split writers get, and Parquet's page boundaries follow chunk boundaries, so
+#: another size gives a large release other Parquet bytes (same rows).
+SPOOL_BATCH_ROWS = 4096
 #: Records whose shingles are held at once: the shingle strings of 4,096 bodies were most of
 #: a worker's memory (about 110 MB); signing every 256 keeps rensa's batched digest.
 SIGN_BATCH_ROWS = 256
