@@ -7,12 +7,14 @@ import each other.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
-#: Normalised texts remembered: a build normalises each body twice (for its id, then for its
-#: MinHash lead) with up to one reader batch (4,096 records) in between.
+#: Normalised texts remembered: a build normalises each title and body for its id, then needs
+#: them again for its MinHash shingles with up to one reader batch (4,096 records, two texts
+#: each) in between.
 NORMALIZE_CACHE = 8192
 
 
@@ -23,6 +25,8 @@ _ASCII_FOLD = bytes.maketrans(
     bytes(range(0x61, 0x7B)) + b" " * 9,
 )
 _ASCII = bytes(range(0x80))
+#: Runs of spaces, collapsed in one pass (a loop of ``bytes.replace`` scanned a text 3 times).
+_SPACES = re.compile(b"  +")
 #: Above this many distinct characters that casefold changes, ``str.casefold`` is faster.
 _MAX_FOLDED = 24
 
@@ -54,9 +58,7 @@ def normalized_bytes(text: str) -> bytes:
             return _reference(text).encode("utf-8", "surrogatepass")
         for char, folded in changes:
             data = data.replace(char.encode("utf-8", "surrogatepass"), folded.encode("utf-8"))
-    while b"  " in data:
-        data = data.replace(b"  ", b" ")
-    return data.strip(b" ")
+    return _SPACES.sub(b" ", data).strip(b" ")
 
 
 def _reference(text: str) -> str:
@@ -71,9 +73,17 @@ def normalize_text(text: str) -> str:
     return normalized_bytes(text).decode("utf-8", "surrogatepass")
 
 
+@lru_cache(maxsize=NORMALIZE_CACHE)
+def normalized_utf8(text: str) -> bytes:
+    """:func:`normalized_bytes`, remembered: the content id computes it for a record's title
+    and body, and the build's MinHash shingles of the same record take it from here instead of
+    normalising the body again (issue 14)."""
+    return normalized_bytes(text)
+
+
 def content_id(title: str, body: str) -> str:
     """16 lowercase hex digits of SHA-256 over the normalised title and body."""
-    key = normalized_bytes(title) + b"\n" + normalized_bytes(body)
+    key = normalized_utf8(title) + b"\n" + normalized_utf8(body)
     return hashlib.sha256(key).hexdigest()[:16]
 
 

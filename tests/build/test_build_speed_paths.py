@@ -1,6 +1,6 @@
 """The build's fast paths give exactly what the slow ones gave (issue 14): batched lead
-signatures, the lead from a normalised prefix, JSONL lines made in pass one, and checksums taken
-while writing."""
+signatures, the lead from the body normalised once (for the id), JSONL lines made in pass one,
+and checksums taken while writing."""
 
 from __future__ import annotations
 
@@ -14,11 +14,18 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.build.dedup import LEAD_WORDS, lead_shingles, lead_signature, lead_signatures
+from toolkit.build.dedup import (
+    LEAD_WORDS,
+    body_shingles,
+    lead_shingles,
+    lead_signature,
+    lead_signatures,
+    record_shingles,
+)
 from toolkit.build.shards import jsonl_lines
 from toolkit.build.writers import JSONL_COLUMN, HashingWriter, SplitWriter
 from toolkit.features import arrow_schema
-from toolkit.ids import normalize_text
+from toolkit.ids import content_id, normalize_text, normalized_bytes, normalized_utf8
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
@@ -62,9 +69,11 @@ def test_batched_signatures_equal_one_by_one_on_real_text(tmp_path):
 
 def test_lead_from_a_prefix_equals_the_lead_of_the_whole_body(tmp_path):
     for record in _records(tmp_path, 200):
-        assert lead_shingles(record["title"], record["body"]) == _reference_shingles(
-            record["title"], record["body"]
-        )
+        expected = _reference_shingles(record["title"], record["body"])
+        assert lead_shingles(record["title"], record["body"]) == expected
+        assert record_shingles(record["title"], record["body"])[0] == [
+            s.encode("utf-8") for s in expected
+        ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -86,11 +95,69 @@ def test_lead_prefix_holds_on_hostile_text(words):
     assert lead_shingles("T", body) == _reference_shingles("T", body)
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab \t\u00a0ß")), max_size=12),
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("aZ \t\n\u00a0\u0301\ufb01ß")), max_size=6),
+        max_size=120,
+    ),
+)
+def test_record_shingles_equal_lead_and_body_shingles(title, words):
+    body = " ".join(words)
+    assert record_shingles(title, body) == (
+        [s.encode("utf-8") for s in _reference_shingles(title, body)],
+        [s.encode("utf-8") for s in body_shingles(body)],
+    )
+
+
+def test_signatures_of_utf8_shingles_equal_those_of_text(tmp_path):
+    records = _records(tmp_path, 100)
+    pairs = [record_shingles(r["title"], r["body"]) for r in records]
+    assert np.array_equal(
+        lead_signatures([lead for lead, _ in pairs]),
+        lead_signatures([lead_shingles(r["title"], r["body"]) for r in records]),
+    )
+    assert np.array_equal(
+        lead_signatures([body for _, body in pairs]),
+        lead_signatures([body_shingles(r["body"]) for r in records]),
+    )
+
+
+_HOSTILE = st.text(
+    alphabet=st.sampled_from(list("aZ  \t\n\u00a0\u0301\u00e9\ufb01\u2028ß İ\u0130ﬀ½\u3000"))
+    | st.characters(),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HOSTILE, _HOSTILE)
+def test_content_id_from_the_cached_normalisation_is_unchanged(title, body):
+    key = normalized_bytes(title) + b"\n" + normalized_bytes(body)
+    assert content_id(title, body) == hashlib.sha256(key).hexdigest()[:16]
+    assert normalized_utf8(body) == normalized_bytes(body)
+
+
 def test_jsonl_lines_equal_arrow_round_trip(tmp_path):
     schema = arrow_schema("article")
     rows = _records(tmp_path, 50)
     rows[0].pop("dek", None)  # missing keys come back as null
     rows[1]["extra"] = 1  # keys outside the schema are dropped
+    rows[2]["authors"] = [None, "A. Writer"]
+    rows[3]["provenance"] = None
+    del rows[4]["provenance"]["span"]["byte_length"]
+    rows[5]["provenance"]["span"] = {}
+    rows[6]["authors"] = None
+    table = pa.Table.from_pylist(rows, schema=schema)
+    expected = [orjson.dumps(row) + b"\n" for row in table.to_pylist()]
+    assert jsonl_lines(rows, table).to_pylist() == expected
+
+
+def test_jsonl_lines_of_values_not_plainly_of_the_schema_types(tmp_path):
+    schema = arrow_schema("article")
+    rows = _records(tmp_path, 3)
+    rows[1]["provenance"]["span"]["start_line"] = 7.0  # a float Arrow takes as an int64
     table = pa.Table.from_pylist(rows, schema=schema)
     expected = [orjson.dumps(row) + b"\n" for row in table.to_pylist()]
     assert jsonl_lines(rows, table).to_pylist() == expected

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.ids import normalize_text, normalized_bytes
+from toolkit.ids import normalize_text, normalized_utf8
 
 NUM_PERM = 32
 ROWS_PER_BAND = 4
@@ -52,46 +52,48 @@ class Duplicate:
     similarity: float
 
 
-#: Characters of the body normalised for its lead at first: enough for ``LEAD_WORDS`` words of
-#: ordinary prose; a body whose cut holds fewer words is normalised whole.
-LEAD_PREFIX_CHARS = 1024
+def _shingles(words: list[str]) -> list[str]:
+    if len(words) < SHINGLE:
+        return [" ".join(words)]
+    return list(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
 
 
-def _lead_words(body: str) -> list[str]:
-    """The first ``LEAD_WORDS`` words of the normalised body, normalising only a prefix when it
-    is enough.
-
-    The prefix is cut just before an ASCII space. A space is a stable boundary for NFKC (a
-    starter that never composes with what precedes it), case folding is per character, and the
-    space separates words, so the words of the normalised prefix are exactly the first words of
-    the normalised body; when the prefix holds ``LEAD_WORDS`` of them the rest of the body
-    cannot change them. Otherwise (short body, no space) the whole body is normalised, as before.
-    """
-    if len(body) > LEAD_PREFIX_CHARS:
-        cut = body.find(" ", LEAD_PREFIX_CHARS)
-        if cut > 0:
-            words = normalized_bytes(body[:cut]).decode("utf-8", "surrogatepass").split(" ")
-            if len(words) >= LEAD_WORDS and words[0]:
-                return words[:LEAD_WORDS]
-    return normalize_text(body).split(" ", LEAD_WORDS)[:LEAD_WORDS]
+def _byte_shingles(words: list[bytes]) -> list[bytes]:
+    if len(words) < SHINGLE:
+        return [b" ".join(words)]
+    return list(map(b" ".join, zip(words, words[1:], words[2:], strict=False)))
 
 
 def lead_shingles(title: str, body: str) -> list[str]:
-    """Word 3-grams of the normalised title and the first words of the normalised body."""
+    """Word 3-grams of the normalised title and the first ``LEAD_WORDS`` words of the
+    normalised body."""
     words = normalize_text(title).split()
-    words += _lead_words(body)
-    if len(words) < SHINGLE:
-        return [" ".join(words)]
-    return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    words += normalize_text(body).split(" ", LEAD_WORDS)[:LEAD_WORDS]
+    return _shingles(words)
 
 
 def body_shingles(body: str) -> list[str]:
     """Word 3-grams of the whole normalised body: what an article and the same article with a
     prefix (a standfirst, a dateline, a paywall notice) share, though their leads differ."""
-    words = normalize_text(body).split()
-    if len(words) < SHINGLE:
-        return [" ".join(words)]
-    return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    return _shingles(normalize_text(body).split())
+
+
+def record_shingles(title: str, body: str) -> tuple[list[bytes], list[bytes]]:
+    """``lead_shingles(title, body)`` and ``body_shingles(body)`` as UTF-8, what the build signs
+    for every record (``rensa`` hashes a text token as its UTF-8, so the signatures are the same).
+
+    The normalised texts are the ones the record's content id left in ``ids.normalized_utf8``'s
+    cache; the body is split once, on bytes (every whitespace character became an ASCII space
+    in the normalisation), and the lead's 3-grams that lie inside the body are the body's own.
+    """
+    words = normalized_utf8(body).split()
+    texts = _byte_shingles(words)
+    head = normalized_utf8(title).split()
+    if len(words) < SHINGLE:  # an empty body still adds one empty word to the lead
+        return _byte_shingles(head + (words or [b""])), texts
+    # With a title, the lead's 3-grams that start in it span at most two body words.
+    lead = _byte_shingles(head + words[:2]) if head else []
+    return lead + texts[: LEAD_WORDS - SHINGLE + 1], texts
 
 
 def _signature(shingles: list[str]) -> np.ndarray:
@@ -112,8 +114,8 @@ def body_signature(body: str) -> np.ndarray:
     return _signature(body_shingles(body))
 
 
-def lead_signatures(shingle_sets: list[list[str]]) -> np.ndarray:
-    """The signatures of many leads (``lead_shingles`` of each) at once, shape
+def lead_signatures(shingle_sets: list[list[str]] | list[list[bytes]]) -> np.ndarray:
+    """The signatures of many leads (``lead_shingles`` of each, or its UTF-8) at once, shape
     ``(len(shingle_sets), NUM_PERM)``: ``rensa``'s batched digest, equal row for row to
     :func:`lead_signature` without one Python MinHash object per record."""
     if not shingle_sets:

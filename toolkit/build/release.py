@@ -13,6 +13,7 @@ import bisect
 import hashlib
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,6 @@ from typing import Any, TypedDict
 import numpy as np
 import orjson
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from toolkit._version import __version__
 from toolkit.build.dedup import NUM_PERM, find_duplicates, story_clusters
@@ -163,6 +163,15 @@ def _tasks(
     return tasks
 
 
+def _spilled(results: list[ShardResult]) -> Iterator[pa.Table]:
+    """The spilled batches, in build order, one at a time."""
+    for result in results:
+        # Plain reads, not a memory map: mapped pages count towards RSS as the spill grows.
+        with pa.OSFile(str(result.spool), "rb") as source:
+            for batch in pa.ipc.open_stream(source):
+                yield pa.Table.from_batches([batch])
+
+
 def _write_splits(
     results: list[ShardResult],
     keep: np.ndarray[Any, Any],
@@ -171,28 +180,32 @@ def _write_splits(
     writers: dict[str, SplitWriter],
     wanted: list[int],
     step: Stage,
-) -> dict[int, dict[str, Any]]:
-    """Read the spilled batches back in order and write each kept row to its split; return the
-    id and provenance of the rows in ``wanted`` (those the duplicates file names)."""
+) -> tuple[dict[int, dict[str, Any]], list[Path]]:
+    """Read the spilled batches back and write each kept row to its split; return the id and
+    provenance of the rows in ``wanted`` (those the duplicates file names) and the files.
+
+    The spill is read once per split and each split is finished before the next begins, so
+    one split's row group is buffered at a time instead of all three (issue 14: the three
+    buffers were most of the merge's peak memory); reading the spill again costs little."""
     facts: dict[int, dict[str, Any]] = {}
-    start = 0
-    for result in results:
-        # Plain reads, not a memory map: mapped pages count towards RSS as the spill grows.
-        with pa.OSFile(str(result.spool), "rb") as source:
-            for batch in pa.ipc.open_stream(source):
-                table = pa.Table.from_batches([batch])
-                stop = start + table.num_rows
-                for c, name in enumerate(names):
-                    mask = pa.array(keep[start:stop] & (codes[start:stop] == c))
-                    if pc.any(mask).as_py():
-                        writers[name].write(table.filter(mask))
+    files: list[Path] = []
+    for c, name in enumerate(names):
+        start = 0
+        for table in _spilled(results):
+            stop = start + table.num_rows
+            chosen = codes[start:stop] == c
+            mask = keep[start:stop] & chosen
+            if mask.any():
+                writers[name].write(table.filter(pa.array(mask)))
+            if c == 0:
                 lo, hi = bisect.bisect_left(wanted, start), bisect.bisect_left(wanted, stop)
                 for index in wanted[lo:hi]:
                     one = table.slice(index - start, 1).select(["id", "provenance"])
                     facts[index] = one.to_pylist()[0]
-                step.advance(table.num_rows)
-                start = stop
-    return facts
+            step.advance(int(np.count_nonzero(chosen)))
+            start = stop
+        files += writers[name].close()
+    return facts, files
 
 
 def previous_splits(out: Path) -> dict[bytes, str]:
@@ -272,8 +285,7 @@ def _merge(
     try:
         wanted = sorted(set(drops) | {d.kept for d in drops.values()})
         with progress.stage("write", total=total) as step:
-            facts = _write_splits(results, keep, codes, names, writers, wanted, step)
-        files = [path for name in names for path in writers[name].close()]
+            facts, files = _write_splits(results, keep, codes, names, writers, wanted, step)
     except BaseException:
         for writer in writers.values():
             writer.abort()

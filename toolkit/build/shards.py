@@ -8,7 +8,7 @@ the same in-process, in a process pool or on Ray, and their results merge in tas
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,55 +17,91 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from toolkit.build.dedup import NUM_PERM, body_shingles, lead_shingles, lead_signatures
+from toolkit.build.dedup import NUM_PERM, lead_signatures, record_shingles
 from toolkit.build.split import split_of
 from toolkit.build.writers import JSONL_COLUMN, JsonLinesWriter
 from toolkit.issues import Issue
 from toolkit.raw import SourceEntry
 
+#: Rows per spilled Arrow batch. Not to be changed lightly: the batches become the chunks of
+#: the tables the split writers get, and the Parquet pages follow those chunks, so another size
+#: gives a large release other Parquet bytes (same rows; seen at 200,000 records with 1,024).
 SPOOL_BATCH_ROWS = 4096
 #: Records whose shingles are held at once: the shingle strings of 4,096 bodies were most of
-#: a worker's memory (about 110 MB); signing every 512 keeps rensa's batched digest.
-SIGN_BATCH_ROWS = 512
+#: a worker's memory (about 110 MB); signing every 256 keeps rensa's batched digest.
+SIGN_BATCH_ROWS = 256
 
 
-def _conformed(value: Any, field_type: pa.DataType) -> Any:
-    """``value`` as ``Table.from_pylist(...).to_pylist()`` would give it back for a column of
-    ``field_type`` (keys in schema order, missing keys None), or raise ``TypeError`` when it is
-    not plainly of that type (then the row's line is taken from Arrow instead)."""
-    if value is None:
-        return None
+Conform = Callable[[Any], Any]
+
+
+def _conformer(field_type: pa.DataType) -> Conform:
+    """A function giving a value as ``Table.from_pylist(...).to_pylist()`` would give it back
+    for a column of ``field_type`` (keys in schema order, missing keys None), or raising
+    ``TypeError`` when it is not plainly of that type (then the row's line is taken from Arrow
+    instead). Built once per type, so a row costs no type dispatch (issue 14)."""
     if pa.types.is_string(field_type):
-        if type(value) is not str:
+
+        def conform_string(value: Any) -> Any:
+            if value is None or type(value) is str:
+                return value
             raise TypeError
-        return value
+
+        return conform_string
     if pa.types.is_int64(field_type):
-        if type(value) is not int or not -(1 << 63) <= value < 1 << 63:
+
+        def conform_int(value: Any) -> Any:
+            if value is None or (type(value) is int and -(1 << 63) <= value < 1 << 63):
+                return value
             raise TypeError
-        return value
+
+        return conform_int
     if pa.types.is_list(field_type):
-        if type(value) is not list:
-            raise TypeError
-        item = field_type.value_type
-        return [_conformed(v, item) for v in value]
+        item = _conformer(field_type.value_type)
+
+        def conform_list(value: Any) -> Any:
+            if value is None:
+                return None
+            if type(value) is not list:
+                raise TypeError
+            return [item(v) for v in value]
+
+        return conform_list
     if pa.types.is_struct(field_type):
-        if type(value) is not dict:
-            raise TypeError
-        return {f.name: _conformed(value.get(f.name), f.type) for f in field_type}
-    raise TypeError
+        fields = [(f.name, _conformer(f.type)) for f in field_type]
+
+        def conform_struct(value: Any) -> Any:
+            if value is None:
+                return None
+            if type(value) is not dict:
+                raise TypeError
+            get = value.get
+            return {name: conform(get(name)) for name, conform in fields}
+
+        return conform_struct
+
+    def refuse(value: Any) -> Any:
+        if value is None:
+            return None
+        raise TypeError
+
+    return refuse
+
+
+def _row_conformer(schema: pa.Schema) -> Conform:
+    """The :func:`_conformer` of a whole row of ``schema``."""
+    return _conformer(pa.struct(list(schema)))
 
 
 def jsonl_lines(rows: list[dict[str, Any]], table: pa.Table) -> pa.Array:
     """The JSONL line of each row of ``table`` (made from ``rows``), byte for byte what
     ``orjson.dumps(table.to_pylist()[i])`` gives, as a binary array."""
-    fields = list(table.schema)
+    conform = _row_conformer(table.schema)
+    dumps = orjson.dumps
     try:
-        lines = [
-            orjson.dumps({f.name: _conformed(row.get(f.name), f.type) for f in fields}) + b"\n"
-            for row in rows
-        ]
+        lines = [dumps(conform(row)) + b"\n" for row in rows]
     except TypeError:  # anything unusual: ask Arrow for the rows as it stored them
-        lines = [orjson.dumps(row) + b"\n" for row in table.to_pylist()]
+        lines = [dumps(row) + b"\n" for row in table.to_pylist()]
     return pa.array(lines, pa.binary())
 
 
@@ -242,8 +278,8 @@ def process_shard(task: ShardTask) -> ShardResult:
     bodies: list[np.ndarray] = []
     codes: list[int] = []
     pending: list[dict[str, Any]] = []
-    leads: list[list[str]] = []  # the pending records' lead shingles, signed once per batch
-    texts: list[list[str]] = []  # and their whole bodies' shingles
+    leads: list[list[bytes]] = []  # the pending records' lead shingles, signed once per batch
+    texts: list[list[bytes]] = []  # and their whole bodies' shingles
     data = _task_bytes(task)
     fetcher = None
     if task.entry.format == "jsonl" and isinstance(data, bytes):
@@ -280,8 +316,9 @@ def process_shard(task: ShardTask) -> ShardResult:
                     continue
                 ids.append(item["id"].encode("ascii"))
                 lengths.append(len(item["body"]))
-                leads.append(lead_shingles(item["title"], item["body"]))
-                texts.append(body_shingles(item["body"]))
+                lead, text = record_shingles(item["title"], item["body"])
+                leads.append(lead)
+                texts.append(text)
                 codes.append(task.split_names.index(split_of(item["id"], ratios)))
                 pending.append(item)
                 if len(leads) >= SIGN_BATCH_ROWS:

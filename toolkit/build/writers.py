@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 #: About 500 MB of text per shard at ~2.6 KB a record: the Hub's default ``max_shard_size``.
 ROWS_PER_SHARD = 200_000
 #: Row groups of ~25 MB uncompressed keep the dataset viewer and random access fast. Rows are
-#: buffered to exactly this size, so the bytes do not depend on how the input was batched.
+#: buffered to exactly this size, so the row groups do not depend on how the input was batched;
+#: the pages inside them do follow the input's chunks (a 200k-record build with other spill
+#: batches wrote other Parquet bytes, same rows), so ``shards.SPOOL_BATCH_ROWS`` is fixed.
 ROWS_PER_ROW_GROUP = 10_000
 #: Rows turned into Python objects at once for the JSONL copy.
 JSONL_SLICE_ROWS = 1024
