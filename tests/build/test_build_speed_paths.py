@@ -139,8 +139,13 @@ def test_content_id_from_the_cached_normalisation_is_unchanged(title, body):
     assert normalized_utf8(body) == normalized_bytes(body)
 
 
+def _assert_lines_match_arrow_round_trip(rows: list[dict]) -> None:
+    table = pa.Table.from_pylist(rows, schema=arrow_schema("article"))
+    expected = [orjson.dumps(row) + b"\n" for row in table.to_pylist()]
+    assert jsonl_lines(rows, table).to_pylist() == expected
+
+
 def test_jsonl_lines_equal_arrow_round_trip(tmp_path):
-    schema = arrow_schema("article")
     rows = _records(tmp_path, 50)
     rows[0].pop("dek", None)  # missing keys come back as null
     rows[1]["extra"] = 1  # keys outside the schema are dropped
@@ -149,18 +154,13 @@ def test_jsonl_lines_equal_arrow_round_trip(tmp_path):
     del rows[4]["provenance"]["span"]["byte_length"]
     rows[5]["provenance"]["span"] = {}
     rows[6]["authors"] = None
-    table = pa.Table.from_pylist(rows, schema=schema)
-    expected = [orjson.dumps(row) + b"\n" for row in table.to_pylist()]
-    assert jsonl_lines(rows, table).to_pylist() == expected
+    _assert_lines_match_arrow_round_trip(rows)
 
 
 def test_jsonl_lines_of_values_not_plainly_of_the_schema_types(tmp_path):
-    schema = arrow_schema("article")
     rows = _records(tmp_path, 3)
     rows[1]["provenance"]["span"]["start_line"] = 7.0  # a float Arrow takes as an int64
-    table = pa.Table.from_pylist(rows, schema=schema)
-    expected = [orjson.dumps(row) + b"\n" for row in table.to_pylist()]
-    assert jsonl_lines(rows, table).to_pylist() == expected
+    _assert_lines_match_arrow_round_trip(rows)
 
 
 def test_split_writer_with_ready_lines_writes_the_same_bytes(tmp_path):
