@@ -4,6 +4,13 @@ SHA-256 as stated). The build reads raw files only through entries that passed h
 through :func:`open_raw`: one descriptor, opened without following a final symlink, checked to
 be a regular file inside ``raw/`` and the same file (device and inode) the manifest check saw,
 whose bytes are hashed as they are read, so what is extracted is what was hashed (issue 12).
+
+The manifest check reads each file once (issue 14). For a JSONL file larger than
+``RANGE_BYTES`` the same pass also cuts it into line-aligned byte ranges and hashes each range
+(:class:`RangePlan`), which :func:`toolkit.validate.sources.load_manifest` hands to the build:
+the build then plans its parallel ranges without reading the file again, and each range task
+checks the bytes it reads against its range's SHA-256, so a file changed after the check is
+still caught.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ import hashlib
 import os
 import posixpath
 import stat
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,6 +27,20 @@ from typing import Any
 from toolkit.issues import Issue
 
 MANIFEST_NAME = "sources.jsonl"
+#: JSONL sources larger than this are cut into byte ranges that the build processes in
+#: parallel; the ranges depend on the file only.
+RANGE_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RangePlan:
+    """The byte ranges of a large JSONL file, found and hashed by the manifest check's read.
+
+    ``parts`` holds ``(start, end, lines before start, sha256 of the range)``, covering the
+    file; ``size`` is the range size they were cut with."""
+
+    size: int
+    parts: tuple[tuple[int, int, int, str], ...]
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,8 @@ class SourceEntry(SourceFields):
     #: ``(device, inode, size)`` of the file the manifest check opened, set by
     #: :func:`toolkit.validate.sources.load_manifest`; a later open must find the same file.
     identity: tuple[int, int, int] | None = None
+    #: The byte ranges the manifest check hashed, for a JSONL file larger than ``RANGE_BYTES``.
+    ranges: RangePlan | None = None
 
     @classmethod
     def from_record(cls, record: dict[str, Any], line: int) -> SourceEntry:
@@ -266,7 +290,7 @@ def check_entry(
             "manifest.missing-file",
             f"{relative!r} is not a file in {raw_dir}; add it or remove this entry",
         )
-    found = _sha256_raw(raw_dir, relative)
+    found = _sha256_raw(raw_dir, relative, RANGE_BYTES if record["format"] == "jsonl" else None)
     if isinstance(found, Issue):
         return [replace(found, file=file, line=line, pointer="/path")]
     actual, identity = found
@@ -307,17 +331,88 @@ def unlisted_files(raw_dir: Path, listed: set[str], *, file: str) -> list[Issue]
     return issues
 
 
-def _sha256_raw(raw_dir: Path, relative: str) -> tuple[str, tuple[int, int, int]] | Issue:
-    """SHA-256 and identity of the file, read through :func:`open_raw`, or the issue why not."""
+@dataclass(frozen=True)
+class _Checked:
+    """What the manifest check read of one file: its identity, SHA-256 and, for a large JSONL
+    file, its ranges."""
+
+    identity: tuple[int, int, int]
+    sha256: str
+    ranges: RangePlan | None
+
+
+#: The last check of each file, by (device, inode): ``load_manifest`` runs the manifest check
+#: through ``validate_paths`` and takes the ranges from here, so the file is read once.
+_CHECKED: dict[tuple[int, int], _Checked] = {}
+
+
+def checked_ranges(
+    identity: tuple[int, int, int] | None, sha256: str, size: int = 0
+) -> RangePlan | None:
+    """The ranges the manifest check hashed for the file of ``identity`` (device, inode and
+    size), when that check read bytes hashing to ``sha256`` (the manifest's) and cut them at
+    ``size`` (default ``RANGE_BYTES``); None otherwise (the build then plans its ranges by
+    reading the file). A file rewritten in place since is caught by the ranges' hashes."""
+    if identity is None:
+        return None
+    checked = _CHECKED.get(identity[:2])
+    if checked is None or checked.identity != identity or checked.sha256 != sha256:
+        return None
+    plan = checked.ranges
+    return plan if plan is not None and plan.size == (size or RANGE_BYTES) else None
+
+
+def _hash_ranges(
+    fd: int, bounds: list[tuple[int, int]], whole: Any, pool: ThreadPoolExecutor | None
+) -> list[tuple[int, int, int, str]]:
+    """Read ``bounds`` of ``fd`` once, updating ``whole`` and, given a ``pool``, hashing each
+    range and counting its newlines on the side (``hashlib`` releases the GIL, so the two
+    hashes run on two cores)."""
+    parts: list[tuple[int, int, int, str]] = []
+    lines = 0
+    for start, end in bounds:
+        part = hashlib.sha256()
+        newlines, position = 0, start
+        pending: Future[None] | None = None
+        while position < end and (chunk := os.pread(fd, min(1 << 20, end - position), position)):
+            if pool is not None:
+                if pending is not None:
+                    pending.result()  # a range's updates stay in order
+                pending = pool.submit(part.update, chunk)
+                newlines += chunk.count(b"\n")
+            whole.update(chunk)
+            position += len(chunk)
+        if pending is not None:
+            pending.result()
+        parts.append((start, end, lines, part.hexdigest()))
+        lines += newlines
+    return parts
+
+
+def _sha256_raw(
+    raw_dir: Path, relative: str, range_bytes: int | None = None
+) -> tuple[str, tuple[int, int, int]] | Issue:
+    """SHA-256 and identity of the file, read through :func:`open_raw`, or the issue why not.
+
+    With ``range_bytes``, a larger file is also cut into line-aligned ranges of about that size,
+    each hashed in the same read, and the plan kept for :func:`checked_ranges`."""
+    from toolkit.parallel import split_ranges
+
     digest = hashlib.sha256()
+    plan = None
     try:
         with open_raw(raw_dir, relative) as raw:
-            position, size = 0, raw.identity[2]
-            while position < size and (chunk := os.pread(raw.fd, 1 << 20, position)):
-                digest.update(chunk)
-                position += len(chunk)
+            size = raw.identity[2]
+            if range_bytes is not None and size > range_bytes:
+                with ThreadPoolExecutor(1, thread_name_prefix="dtk-hash") as pool:
+                    bounds = split_ranges(raw.fd, range_bytes)
+                    plan = RangePlan(range_bytes, tuple(_hash_ranges(raw.fd, bounds, digest, pool)))
+            else:
+                _hash_ranges(raw.fd, [(0, size)], digest, None)
     except RawFileError as exc:
         return Issue("", 0, "", "manifest.unsafe-path", f"{relative!r}: {exc}")
     except OSError as exc:
         return Issue("", 0, "", "manifest.unreadable-file", f"{relative!r}: {exc.strerror}")
-    return digest.hexdigest(), raw.identity
+    sha256 = digest.hexdigest()
+    _CHECKED[raw.identity[:2]] = _Checked(raw.identity, sha256, plan)
+    return sha256, raw.identity

@@ -4,6 +4,7 @@ and bytes outside raw/ are never read into the release."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,8 @@ import orjson
 import pytest
 
 import toolkit.build.release as release_module
+import toolkit.parallel as parallel_module
+import toolkit.raw as raw_module
 from tests.helpers.records import submission
 from toolkit.extract import ExtractContext, extract_source
 from toolkit.validate.sources import load_manifest
@@ -165,3 +168,84 @@ def test_extract_source_refuses_a_file_changed_since_the_manifest(project):
     (project.raw / "a.jsonl").write_bytes(orjson.dumps(submission(2)) + b"\n")
     items = list(extract_source(project.raw, entry, ExtractContext()))
     assert [getattr(i, "rule", None) for i in items] == ["extract.changed"]
+
+
+def small_ranges(monkeypatch: pytest.MonkeyPatch, size: int = 2000) -> None:
+    """Ranges of ``size`` bytes, both where the manifest check hashes them and where the build
+    plans them."""
+    monkeypatch.setattr(raw_module, "RANGE_BYTES", size)
+    monkeypatch.setattr(release_module, "JSONL_RANGE_BYTES", size)
+
+
+def count_reads(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Bytes read from raw files through ``os.pread`` (the only way raw files are read)."""
+    reads: list[int] = []
+    real = os.pread
+
+    def counting(fd: int, length: int, offset: int) -> bytes:
+        data = real(fd, length, offset)
+        reads.append(len(data))
+        return data
+
+    monkeypatch.setattr(os, "pread", counting)
+    return reads
+
+
+def test_the_range_plan_comes_from_the_manifest_checks_read(project, monkeypatch):
+    # Issue 14: the check hashes the ranges as it reads the file, so the plan does not read it
+    # again; the ranges and their hashes are the ones a fresh plan finds.
+    small_ranges(monkeypatch)
+    project.add_jsonl("big.jsonl", [submission(i) for i in range(12)])
+    [entry] = load_manifest(project.raw)
+    assert entry.ranges is not None
+    assert len(entry.ranges.parts) > 2
+    reads = count_reads(monkeypatch)
+    planned = release_module._plan_ranges(project.raw, entry)
+    assert reads == []
+    fresh = release_module._plan_ranges(project.raw, dataclasses.replace(entry, ranges=None))
+    assert planned == fresh
+
+
+def test_the_build_reads_a_large_file_twice_in_all(project, monkeypatch):
+    # Once for the manifest check (its hash and its ranges' hashes), once by the range tasks
+    # (the bytes they extract, checked against their range's hash); the search for line ends
+    # reads a few bytes at each cut.
+    small_ranges(monkeypatch)
+    monkeypatch.setattr(parallel_module, "_SCAN", 128)
+    project.add_jsonl("big.jsonl", [submission(i) for i in range(12)])
+    size = (project.raw / "big.jsonl").stat().st_size
+    reads = count_reads(monkeypatch)
+    project.build()
+    assert size * 2 <= sum(reads) < size * 2.5  # it was three reads
+    assert len(project.released()) == 12
+
+
+def test_a_large_file_rewritten_in_place_after_the_check_is_a_changed_reject(project, monkeypatch):
+    small_ranges(monkeypatch)
+    project.add_jsonl("big.jsonl", [submission(i) for i in range(12)])
+    path = project.raw / "big.jsonl"
+    forged = path.read_bytes().replace(b"Report 11:", b"Forged 11:")
+    swap_after_check(monkeypatch, lambda: path.write_bytes(forged))
+    project.build()
+    assert b"Forged" not in project.all_bytes()
+    assert [r["rule"] for r in project.rejects()] == ["extract.changed"]
+    assert len(project.released()) < 12
+
+
+def test_a_large_file_grown_after_the_check_is_a_changed_reject(project, monkeypatch):
+    # The ranges cover the bytes the check hashed; the appended line is never silently dropped.
+    small_ranges(monkeypatch)
+    project.add_jsonl("big.jsonl", [submission(i) for i in range(12)])
+    path = project.raw / "big.jsonl"
+
+    def append() -> None:
+        with path.open("ab") as handle:
+            handle.write(orjson.dumps(submission(99)) + b"\n")
+
+    swap_after_check(monkeypatch, append)
+    project.build()
+    rejects = project.rejects()
+    assert rejects
+    assert {r["rule"] for r in rejects} == {"extract.changed"}
+    assert "bytes long" in rejects[0]["errors"][0]["message"]
+    assert b"Report 99" not in project.all_bytes()

@@ -102,7 +102,7 @@ def test_build_with_a_warc_bomb_still_releases_the_other_sources(
         for name, fmt in (("capture.warc.gz", "warc"), ("subs.jsonl", "jsonl"))
     ]
     for e in entries:
-        del e["line"], e["identity"]
+        del e["line"], e["identity"], e["ranges"]
         if e["profile"] is None:
             del e["profile"]
     (raw / "sources.jsonl").write_text("".join(json.dumps(e) + "\n" for e in entries))

@@ -36,7 +36,7 @@ from toolkit.errors import ReleaseError
 from toolkit.features import arrow_schema
 from toolkit.files import atomic_write_bytes, sha256_file
 from toolkit.progress import Progress, Stage
-from toolkit.raw import SourceEntry
+from toolkit.raw import RANGE_BYTES, SourceEntry
 from toolkit.release.folder import (
     MANIFEST_FILE,
     ReleaseCounts,
@@ -64,8 +64,10 @@ class _Written(TypedDict):
 
 #: The card's "Changes" section, kept in the release so a rebuild reproduces it.
 CHANGES_FILE = "CHANGES.md"
-#: JSONL sources larger than this are cut into byte ranges processed in parallel.
-JSONL_RANGE_BYTES = 32 * 1024 * 1024
+#: JSONL sources larger than this are cut into byte ranges processed in parallel (the manifest
+#: check hashes ranges of this size as it reads the file; another size makes the build read
+#: the file again to plan them).
+JSONL_RANGE_BYTES = RANGE_BYTES
 #: Below this much raw input the build runs in-process.
 SMALL_BUILD_BYTES = 8 * 1024 * 1024
 
@@ -111,13 +113,16 @@ def _count_newlines(path: Path, start: int, end: int) -> int:
 
 def _plan_ranges(raw_dir: Path, entry: SourceEntry) -> list[tuple[int, int, int, str]] | None:
     """Byte ranges ``(start, end, lines before start, sha256 of the range)`` of a large JSONL
-    source, found and hashed in one pass over one descriptor; None when the file is small, or
+    source: the ones the manifest check hashed as it read the file (issue 14: one read), or
+    else found and hashed in one pass over one descriptor; None when the file is small, or
     cannot be read safely, or its bytes are not the manifest's (its task then reports why)."""
     from toolkit.parallel import split_ranges
     from toolkit.raw import RawFileError, open_raw
 
     if entry.identity is None or entry.identity[2] <= JSONL_RANGE_BYTES:
         return None
+    if entry.ranges is not None and entry.ranges.size == JSONL_RANGE_BYTES:
+        return list(entry.ranges.parts)
     try:
         with open_raw(raw_dir, entry.path, entry.identity) as raw:
             whole = hashlib.sha256()

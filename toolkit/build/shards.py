@@ -242,10 +242,16 @@ def _task_bytes(task: ShardTask) -> bytes | Issue:
     try:
         with open_raw(task.raw_dir, entry.path, entry.identity) as raw:
             data = raw.read(start, end)
+            size = raw.identity[2]
     except (RawFileError, OSError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else str(exc)
         return Issue(entry.path, 1, "", "extract.unreadable", f"{entry.path!r}: {reason}")
-    return changed_issue(entry, hashlib.sha256(data).hexdigest(), expected) or data
+    actual = hashlib.sha256(data).hexdigest()
+    if entry.identity is not None and size != entry.identity[2]:
+        # The ranges cover the file as it was checked: a file grown or cut since is changed
+        # even where this range's bytes are the same.
+        actual = f"{actual} (of a file now {size:,} bytes long, not {entry.identity[2]:,})"
+    return changed_issue(entry, actual, expected) or data
 
 
 def _items(task: ShardTask, data: bytes) -> Iterator[Any]:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from toolkit.raw import MANIFEST_NAME, SourceEntry, file_identity
+from toolkit.raw import MANIFEST_NAME, SourceEntry, checked_ranges, file_identity
 
 
 def load_manifest(raw_dir: Path) -> list[SourceEntry]:
     """The verified entries of ``raw_dir/sources.jsonl``, in file order, each with the identity
     (device, inode, size) of the file it names, so a file swapped after this check is refused
-    when it is opened for extraction.
+    when it is opened for extraction, and, for a large JSONL file, the byte ranges the check
+    hashed while it read the file (so the build does not read it again to plan them).
 
     Raises:
         InputError: the manifest is missing.
@@ -35,4 +36,9 @@ def load_manifest(raw_dir: Path) -> list[SourceEntry]:
     entries: list[SourceEntry] = []
     for batch in JsonlReader(path).batches():
         entries += [SourceEntry.from_record(r.value, r.line) for r in batch.records]
-    return [replace(e, identity=file_identity(raw_dir, e.path)) for e in entries]
+    verified = []
+    for entry in entries:
+        identity = file_identity(raw_dir, entry.path)
+        ranges = checked_ranges(identity, entry.sha256) if entry.format == "jsonl" else None
+        verified.append(replace(entry, identity=identity, ranges=ranges))
+    return verified
