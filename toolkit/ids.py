@@ -81,6 +81,13 @@ def normalized_utf8(text: str) -> bytes:
     return normalized_bytes(text)
 
 
+def forget_texts() -> None:
+    """Empty the normalisation caches: they hold a reader batch's texts (about 35 MB of bodies
+    and their normalised bytes), which a build no longer needs once a task is done (issue 14)."""
+    normalize_text.cache_clear()
+    normalized_utf8.cache_clear()
+
+
 def content_id(title: str, body: str) -> str:
     """16 lowercase hex digits of SHA-256 over the normalised title and body."""
     key = normalized_utf8(title) + b"\n" + normalized_utf8(body)

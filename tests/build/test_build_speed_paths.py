@@ -22,7 +22,7 @@ from toolkit.build.dedup import (
     lead_signatures,
     record_shingles,
 )
-from toolkit.build.shards import jsonl_lines
+from toolkit.build.shards import jsonl_lines, release_memory
 from toolkit.build.writers import JSONL_COLUMN, HashingWriter, SplitWriter
 from toolkit.features import arrow_schema
 from toolkit.ids import content_id, normalize_text, normalized_bytes, normalized_utf8
@@ -190,3 +190,15 @@ def test_hashing_writer_digest_is_the_file_sha256(tmp_path):
     data = path.read_bytes()
     assert out.hexdigest() == hashlib.sha256(data).hexdigest()
     assert out.size == len(data) == out.tell()
+
+
+def test_releasing_memory_after_a_task_changes_no_id(tmp_path):
+    # Issue 14: a finished task empties the normalisation caches and gives freed memory back;
+    # the ids computed after it are the ones computed before.
+    rows = _records(tmp_path, 20)
+    before = [content_id(r["title"], r["body"]) for r in rows]
+    assert normalized_utf8.cache_info().currsize > 0
+    release_memory()
+    assert normalized_utf8.cache_info().currsize == 0
+    assert normalize_text.cache_info().currsize == 0
+    assert [content_id(r["title"], r["body"]) for r in rows] == before

@@ -28,7 +28,13 @@ from toolkit.build.dedup import NUM_PERM, find_duplicates, story_clusters
 from toolkit.build.distributed import Runner, Written, merge_distributed
 from toolkit.build.engine import DISTRIBUTED, engine_session, run_tasks
 from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
-from toolkit.build.shards import ShardResult, ShardTask, SourceCounts, process_shard
+from toolkit.build.shards import (
+    ShardResult,
+    ShardTask,
+    SourceCounts,
+    process_shard,
+    release_memory,
+)
 from toolkit.build.split import assign_stories
 from toolkit.build.writers import HashingWriter, JsonLinesWriter, SplitWriter
 from toolkit.config import DatasetConfig, load_config
@@ -202,6 +208,9 @@ def _write_splits(
             mask = keep[start:stop] & chosen
             if mask.any():
                 writers[name].write(table.filter(pa.array(mask)))
+            # Arrow's allocator keeps each freed batch; given back at once, the write stage's
+            # peak is one batch and one row group, not their high-water mark (issue 14).
+            pa.default_memory_pool().release_unused()
             if c == 0:
                 lo, hi = bisect.bisect_left(wanted, start), bisect.bisect_left(wanted, stop)
                 for index in wanted[lo:hi]:
@@ -210,6 +219,7 @@ def _write_splits(
             step.advance(int(np.count_nonzero(chosen)))
             start = stop
         files += writers[name].close()
+        release_memory()
     return facts, files
 
 
@@ -277,7 +287,8 @@ def _merge(
         keep[list(drops)] = False
         groups = story_clusters(signatures, bodies)
         assign_stories(ids, codes, keep, groups, previous, names)
-    del signatures, lengths, bodies
+    del signatures, lengths, bodies, groups
+    release_memory()  # the dedup's arrays, before the write stage's buffers (issue 14)
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
     schema = arrow_schema("article")
     counters = ReleaseCounters(names)
