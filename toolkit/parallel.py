@@ -96,11 +96,13 @@ def trim_heap() -> None:
     a process keeps its largest moment's RSS for good and the next stage starts on top of it
     (issue 14: about 70 MB after each pass-one task of a build). Results never depend on it."""
     if not _LIBC:
+        libc = None
         try:
-            libc: ctypes.CDLL | None = ctypes.CDLL(None)
-            _ = libc.malloc_trim  # type: ignore[union-attr]
-        except (OSError, AttributeError):  # not glibc
-            libc = None
+            found = ctypes.CDLL(None)
+            if hasattr(found, "malloc_trim"):  # glibc
+                libc = found
+        except OSError:
+            pass
         _LIBC.append(libc)
     if _LIBC[0] is not None:
         _LIBC[0].malloc_trim(0)
