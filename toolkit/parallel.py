@@ -45,9 +45,13 @@ def default_workers() -> int:
 
 
 def range_size(file_bytes: int, workers: int) -> int:
-    """Bytes per range for a file: about four ranges per worker, so a slow range does not leave
-    the other workers idle at the end, bounded by the range limits."""
-    return max(MIN_RANGE_BYTES, min(MAX_RANGE_BYTES, file_bytes // (4 * workers) + 1))
+    """Bytes per range for a file: at least four ranges per worker, so a slow range does not
+    leave the other workers idle at the end, none much larger than ``MAX_RANGE_BYTES``, and as
+    many ranges as a multiple of ``workers``, so that the last round keeps every worker busy
+    (issue 14: 555 MB on 2 workers was 9 ranges, one worker idle for the last ~7%)."""
+    count = max(4 * workers, -(-file_bytes // MAX_RANGE_BYTES))
+    count = -(-count // workers) * workers
+    return max(MIN_RANGE_BYTES, file_bytes // count + 1)
 
 
 def split_ranges(path: Path | int, size: int) -> list[tuple[int, int]]:
