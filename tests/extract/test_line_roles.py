@@ -116,7 +116,7 @@ def test_the_packaged_model_is_small_and_knows_every_role():
     assert MODEL_PATH.stat().st_size <= 5 * 1024 * 1024
     model = load_model()
     lines, _ = page_lines(PAGE)
-    roles = model.tag(page_features(lines))
+    roles = model.tag(model.features(lines))
     assert len(roles) == len(lines)
     assert set(roles) <= set("TSDCRBMXO")
     assert roles[3] == "T"
@@ -131,7 +131,7 @@ def test_a_page_the_model_was_not_trained_on_still_gives_its_headline():
 
 def _lines_and_roles(model, text):
     lines, _ = page_lines(text)
-    return lines, model.tag(page_features(lines))
+    return lines, model.tag(model.features(lines))
 
 
 def test_features_cost_grows_linearly_with_the_page(monkeypatch):

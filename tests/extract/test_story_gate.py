@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from toolkit.extract.roles.decode import decode_stories
-from toolkit.extract.roles.features import page_features, page_lines
+from toolkit.extract.roles.features import page_lines
 from toolkit.extract.roles.gate import story_features
 from toolkit.extract.roles.labels import story_labels
 from toolkit.extract.roles.model import LineRoleModel, load_model, read_stories
@@ -107,7 +107,7 @@ def test_the_gate_survives_the_model_file():
     model = load_model()
     again = LineRoleModel.from_bytes(model.to_bytes())
     lines, _ = page_lines(ARTICLE)
-    probs = model.probabilities(page_features(lines, URL))
+    probs = model.probabilities(model.features(lines, URL))
     roles = model.decode(probs)
     stories = [s for s in decode_stories(lines, roles) if s.releasable]
     features = story_features(stories, lines, roles, probs, None, URL)

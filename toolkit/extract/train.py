@@ -3,11 +3,14 @@
     python -m toolkit.extract.train [CORPUS_DIR ...] [--out PATH]
 
 Reads every ``<id>.txt`` page with its ``<id>.json`` gold (format in ``corpus/README.md``),
-derives one role per line, trains the gradient-boosted line classifier (LightGBM, one thread,
-fixed seed, deterministic mode) and counts the role transitions for the Viterbi step. The story
-gate is trained on stories decoded by line models that never saw their publisher (inner
-publisher-grouped folds), labelled by whether the gold holds them, so it learns from the same
-kind of mistakes it will meet on a new site. The same corpus always gives the same model file.
+derives one role per line, learns the word lexicon, trains the gradient-boosted line classifier
+(LightGBM, one thread, fixed seed, deterministic mode; each page's lines weighted so that long
+pages do not outvote short ones) and counts the role transitions for the Viterbi step. What a
+model must learn from its own mistakes is learned from models that never saw the publisher
+(inner publisher-grouped folds): the lexical features the classifier trains on, the second
+classifier that reads the first one's probabilities over the page, and the story gate, trained
+on the stories those models decode, labelled by whether the gold holds them. The same corpus
+always gives the same model file.
 """
 
 from __future__ import annotations
@@ -22,16 +25,18 @@ from typing import Any
 from toolkit.extract.roles.features import page_features, page_lines
 from toolkit.extract.roles.gate import StoryGate, story_features
 from toolkit.extract.roles.labels import gold_roles, story_labels
+from toolkit.extract.roles.lexicon import Lexicon
 from toolkit.extract.roles.matrix import Features, columns_of, feature_matrix
 from toolkit.extract.roles.model import MODEL_PATH, ROLE_LETTERS, LineRoleModel
+from toolkit.extract.roles.stacking import stacked_features
 from toolkit.folds import deal_publishers
 
 #: LightGBM parameters (chosen by publisher-grouped cross-validation on the corpus).
 PARAMS: dict[str, Any] = {
     "objective": "multiclass",
     "num_class": len(ROLE_LETTERS),
-    "learning_rate": 0.05,
-    "num_leaves": 15,
+    "learning_rate": 0.1,
+    "num_leaves": 23,
     "min_data_in_leaf": 5,
     "feature_fraction": 0.5,
     "seed": 0,
@@ -40,7 +45,7 @@ PARAMS: dict[str, Any] = {
     "num_threads": 1,
     "verbosity": -1,
 }
-ROUNDS = 250
+ROUNDS = 200
 #: The story gate: a smaller booster (a few hundred stories to learn from), its rounds, the
 #: inner folds that give it honest stories, and the news probability a story needs to be kept.
 GATE_PARAMS: dict[str, Any] = {
@@ -60,6 +65,14 @@ GATE_THRESHOLD = 0.45
 #: Inner publisher-grouped folds: the gate learns from what line models that never saw a page's
 #: publisher made of it.
 FOLDS = 4
+#: How strongly a line's training weight falls with the length of its page (0: every line
+#: weighs the same; 1: every page does).
+PAGE_WEIGHT_POWER = 0.75
+#: Publisher-grouped folds of the out-of-fold lexical features the classifier trains on.
+LEXICON_FOLDS = 4
+#: How strongly a line's training weight falls with the length of its page (0: every line
+#: weighs the same; 1: every page does).
+PAGE_WEIGHT_POWER = 0.75
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "pages"
 
 
@@ -84,12 +97,14 @@ def load_training_pages(folders: Iterable[Path]) -> list[TrainingPage]:
     return sorted(pages, key=lambda p: p.name)
 
 
-def _booster(rows: list[Features], labels: list[int]) -> tuple[dict[str, int], Any]:
+def _booster(
+    rows: list[Features], labels: list[int], weights: list[float]
+) -> tuple[dict[str, int], Any]:
     import lightgbm
 
     columns = columns_of(rows)
     dataset = lightgbm.Dataset(
-        feature_matrix(rows, columns), label=labels, params={"verbosity": -1}
+        feature_matrix(rows, columns), label=labels, weight=weights, params={"verbosity": -1}
     )
     return columns, lightgbm.train(PARAMS, dataset, num_boost_round=ROUNDS)
 
@@ -103,6 +118,7 @@ class _Lines:
     spans: list[tuple[int, int]]
     rows: list[Features]
     labels: list[int]
+    texts: list[str]
 
     @classmethod
     def of(cls, pages: Iterable[TrainingPage]) -> _Lines:
@@ -110,6 +126,7 @@ class _Lines:
         spans: list[tuple[int, int]] = []
         rows: list[Features] = []
         labels: list[int] = []
+        texts: list[str] = []
         for page in pages:
             lines, _ = page_lines(page.text)
             if lines:
@@ -117,10 +134,56 @@ class _Lines:
                 spans.append((len(rows), len(rows) + len(lines)))
                 rows += page_features(lines, page.gold.get("url"))
                 labels += [ROLE_LETTERS.index(r) for r in gold_roles(lines, page.gold)]
-        return cls(kept, spans, rows, labels)
+                texts += [line.text for line in lines]
+        data = cls(kept, spans, rows, labels, texts)
+        return data.with_lexical_rows()
 
-    def rows_of(self, pages: list[int]) -> list[int]:
+    def rows_of(self, pages: Iterable[int]) -> list[int]:
         return [j for i in pages for j in range(*self.spans[i])]
+
+    def weights(self, rows: list[int]) -> list[float]:
+        """A training weight for each of ``rows``: a line weighs ``1 / page_lines **
+        PAGE_WEIGHT_POWER`` (scaled to a mean of 1), so a long article does not outvote many
+        short listings."""
+        size = [0] * len(self.rows)
+        for a, b in self.spans:
+            size[a:b] = [b - a] * (b - a)
+        weights = [size[j] ** -PAGE_WEIGHT_POWER for j in rows]
+        mean = sum(weights) / max(len(weights), 1)
+        return [w / mean for w in weights]
+
+    def publisher(self, i: int) -> str:
+        page = self.pages[i]
+        return str(page.gold.get("publisher") or page.name)
+
+    def lexicon(self, pages: Iterable[int]) -> Lexicon:
+        """The lexicon of the lines of ``pages``."""
+        return Lexicon.learn(
+            (self.texts[j], ROLE_LETTERS[self.labels[j]], self.publisher(i))
+            for i in pages
+            for j in range(*self.spans[i])
+        )
+
+    def with_lexical_rows(self) -> _Lines:
+        """The same lines with lexical features from lexicons that never saw the line's
+        publisher (``LEXICON_FOLDS`` publisher-grouped folds), so the classifier learns how much
+        the words say about a site it has not seen."""
+        publishers = [self.publisher(i) for i in range(len(self.pages))]
+        if len(set(publishers)) < LEXICON_FOLDS:
+            return self
+        fold_of = deal_publishers(publishers, LEXICON_FOLDS)
+        rows = [dict(row) for row in self.rows]
+        for f in range(LEXICON_FOLDS):
+            rest = [i for i, p in enumerate(publishers) if fold_of[p] != f]
+            lexicon = self.lexicon(rest)
+            for i, p in enumerate(publishers):
+                if fold_of[p] == f:
+                    a, b = self.spans[i]
+                    for row, lexical in zip(
+                        rows[a:b], lexicon.features(self.texts[a:b]), strict=True
+                    ):
+                        row.update(lexical)
+        return replace(self, rows=rows)
 
 
 def _first_stage(data: _Lines, subset: list[int] | None = None) -> LineRoleModel:
@@ -134,15 +197,16 @@ def _first_stage(data: _Lines, subset: list[int] | None = None) -> LineRoleModel
         start[data.labels[a]] += 1
         for x, y in zip(data.labels[a : b - 1], data.labels[a + 1 : b], strict=True):
             transitions[x][y] += 1
-    rows = data.rows_of(list(pages))
+    rows = data.rows_of(pages)
     labels = [data.labels[j] for j in rows]
-    columns, booster = _booster([data.rows[j] for j in rows], labels)
+    columns, booster = _booster([data.rows[j] for j in rows], labels, data.weights(rows))
     return LineRoleModel(
         columns=columns,
         start=[s / sum(start) for s in start],
         transitions=[[t / sum(row) for t in row] for row in transitions],
         prior=[(labels.count(r) + 1) / (len(labels) + k) for r in range(k)],
         booster=booster,
+        lexicon=data.lexicon(pages),
     )
 
 
@@ -158,7 +222,7 @@ def gate_examples(
         if not lines:
             continue
         url = page.gold.get("url")
-        probs = model.probabilities(page_features(lines, url))
+        probs = model.probabilities(model.features(lines, url))
         roles, stories = model.read(lines, probs)
         releasable = [s.releasable for s in stories]
         page_labels = story_labels(stories, page.gold)
@@ -185,22 +249,37 @@ def train_gate(rows: list[Features], labels: list[int]) -> StoryGate | None:
 def train_model(
     pages: Iterable[TrainingPage], *, folds: int = FOLDS, gate: bool = True
 ) -> LineRoleModel:
-    """A model trained on ``pages``. Its story gate (``gate``) learns from the mistakes of line
-    models that never saw the publisher of the page they decoded: inner publisher-grouped
-    ``folds`` (fewer than 2: a line classifier only)."""
+    """A model trained on ``pages``. Its second look (``stacking``) and its story gate learn
+    from what line models that never saw a page's publisher made of it: inner
+    publisher-grouped ``folds`` (fewer than 2, or ``gate`` False: a line classifier only)."""
     data = _Lines.of(pages)
     model = _first_stage(data)
-    publishers = [str(p.gold.get("publisher") or p.name) for p in data.pages]
+    publishers = [data.publisher(i) for i in range(len(data.pages))]
     if folds < 2 or len(set(publishers)) < folds or not gate:
         return model
     fold_of = deal_publishers(publishers, folds)
+    held = [[i for i, pub in enumerate(publishers) if fold_of[pub] == f] for f in range(folds)]
+    rest = [[i for i, pub in enumerate(publishers) if fold_of[pub] != f] for f in range(folds)]
+    # The second classifier learns from first-stage probabilities on unseen publishers.
+    firsts = [_first_stage(data, rest[f]) for f in range(folds)]
+    stacked: list[Features] = list(data.rows)
+    for f in range(folds):
+        for i in held[f]:
+            a, b = data.spans[i]
+            probs = firsts[f].first_probabilities(data.rows[a:b])
+            stacked[a:b] = stacked_features(data.rows[a:b], probs)
+    every = list(range(len(data.rows)))
+    model = replace(model, second=_booster(stacked, data.labels, data.weights(every)))
+    # The gate learns from whole models (both looks) that never saw the page's publisher.
     examples: list[Features] = []
     labels: list[int] = []
     for f in range(folds):
-        held = [i for i, pub in enumerate(publishers) if fold_of[pub] == f]
-        rest = [i for i, pub in enumerate(publishers) if fold_of[pub] != f]
+        rows = data.rows_of(rest[f])
+        second = _booster(
+            [stacked[j] for j in rows], [data.labels[j] for j in rows], data.weights(rows)
+        )
         fold_rows, fold_labels = gate_examples(
-            _first_stage(data, rest), [data.pages[i] for i in held]
+            replace(firsts[f], second=second), [data.pages[i] for i in held[f]]
         )
         examples += fold_rows
         labels += fold_labels

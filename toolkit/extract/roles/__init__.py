@@ -4,7 +4,8 @@ A plain-text capture is a sequence of lines; each line plays one role on the pag
 section label, standfirst, photo caption or credit, byline, date, body text, or site chrome.
 ``features`` turns a line and its neighbours into shallow evidence (shape, punctuation, position,
 repetition, the chrome and metadata cues of ``boilerplate``, how much of the line the page's URL
-spells), a gradient-boosted classifier and a Viterbi pass over role transitions, trained on the
+spells), ``lexicon`` what its words say about its role on other publishers' pages, a
+gradient-boosted classifier and a Viterbi pass over role transitions, trained on the
 labelled corpus of real captures (``corpus/pages``, see ``toolkit.extract.train``), tag every
 line; ``decode`` turns the tags into stories and ``gate`` keeps the ones that are news. Nothing
 here knows a particular site.
@@ -24,3 +25,5 @@ ROLES = {
     "X": "body",
     "O": "chrome",
 }
+#: The role letters in the order of the model's probability columns.
+ROLE_LETTERS = tuple(ROLES)

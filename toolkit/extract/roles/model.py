@@ -1,11 +1,11 @@
 """The packaged line-role model and the one call that tags a page.
 
 The model is a gradient-boosted line classifier (LightGBM) over the features of
-``features.py``, followed by a Viterbi pass over role transitions counted in the labelled
-corpus, so a role that rarely follows another (a byline inside body text) needs strong evidence.
-The decoded stories then pass the story gate (``gate.py``), which drops what is not news.
-``python -m toolkit.extract.train`` writes it as one gzipped JSON file; it is loaded once per
-process.
+``features.py`` and the word evidence of ``lexicon.py``, followed by a Viterbi pass over role
+transitions counted in the labelled corpus, so a role that rarely follows another (a byline
+inside body text) needs strong evidence. The decoded stories then pass the story gate
+(``gate.py``), which drops what is not news. ``python -m toolkit.extract.train`` writes it as
+one gzipped JSON file; it is loaded once per process.
 """
 
 from __future__ import annotations
@@ -19,21 +19,22 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from toolkit.extract.roles import ROLES
+from toolkit.extract.roles import ROLE_LETTERS
 from toolkit.extract.roles.decode import Story, decode_stories
 from toolkit.extract.roles.features import PageLine, page_features, page_lines
 from toolkit.extract.roles.gate import StoryGate, story_features
+from toolkit.extract.roles.lexicon import Lexicon
 from toolkit.extract.roles.matrix import Features, feature_matrix
+from toolkit.extract.roles.stacking import stacked_features
 
 #: The model file shipped inside the package.
 MODEL_PATH = Path(__file__).with_name("line_roles.json.gz")
 #: Part of the text extractor's version (``text@2.1.0``): bump it whenever the model is retrained.
-MODEL_VERSION = "2.3.0"
+MODEL_VERSION = "2.4.0"
 #: Weight of the transition scores against the classifier's (tuned by cross-validation).
 TRANSITION_WEIGHT = 0.3
 #: How much the classifier's scores are divided by the role's share of training lines.
 PRIOR_WEIGHT = 0.5
-ROLE_LETTERS = tuple(ROLES)
 #: A page that decodes to no story is decoded once more with chrome made this much less likely
 #: (in log-odds): a page is rarely all chrome, and the story gate judges what comes out.
 FALLBACK_CHROME_PENALTY = 2.0
@@ -41,8 +42,10 @@ FALLBACK_CHROME_PENALTY = 2.0
 
 @dataclass(frozen=True)
 class LineRoleModel:
-    """A trained line classifier with its feature columns and role transitions, and the story
-    gate trained on its output (None: every decoded story is kept)."""
+    """A trained line classifier with its feature columns and role transitions, its word
+    lexicon, the second classifier that reads the first one's output over the whole page
+    (``second``: its columns and booster), and the story gate trained on its output (None: no
+    lexicon, no second look, every decoded story kept)."""
 
     columns: dict[str, int]
     start: list[float]
@@ -50,12 +53,35 @@ class LineRoleModel:
     prior: list[float]
     booster: Any
     gate: StoryGate | None = None
+    lexicon: Lexicon | None = None
+    second: tuple[dict[str, int], Any] | None = None
 
-    def probabilities(self, features: list[Features]) -> list[list[float]]:
-        """The classifier's probability of each role, for each line."""
+    def features(self, lines: list[PageLine], url: str | None = None) -> list[Features]:
+        """The classifier's input for a page's lines: their shallow features and, when the model
+        has a lexicon, what their words say."""
+        rows = page_features(lines, url)
+        if self.lexicon is not None:
+            for row, lexical in zip(
+                rows, self.lexicon.features([line.text for line in lines]), strict=True
+            ):
+                row.update(lexical)
+        return rows
+
+    def first_probabilities(self, features: list[Features]) -> list[list[float]]:
+        """The first classifier's probability of each role, for each line."""
         if not features:
             return []
         return [list(row) for row in self.booster.predict(feature_matrix(features, self.columns))]
+
+    def probabilities(self, features: list[Features]) -> list[list[float]]:
+        """The probability of each role, for each line: the second classifier's, given the
+        first one's over the page, when the model has one."""
+        first = self.first_probabilities(features)
+        if self.second is None or not first:
+            return first
+        columns, booster = self.second
+        rows = stacked_features(features, first)
+        return [list(row) for row in booster.predict(feature_matrix(rows, columns))]
 
     def tag(self, features: list[Features]) -> list[str]:
         """The most likely role of each line, given the whole sequence."""
@@ -117,6 +143,14 @@ class LineRoleModel:
         }
         if self.gate is not None:
             document["gate"] = self.gate.to_document()
+        if self.lexicon is not None:
+            document["lexicon"] = self.lexicon.to_document()
+        if self.second is not None:
+            columns, booster = self.second
+            document["second"] = {
+                "columns": sorted(columns, key=columns.__getitem__),
+                "booster": booster.model_to_string(),
+            }
         text = json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8")
         return gzip.compress(text, mtime=0)
 
@@ -134,6 +168,13 @@ class LineRoleModel:
             prior=document["prior"],
             booster=lightgbm.Booster(model_str=document["booster"]),
             gate=StoryGate.from_document(document["gate"]) if "gate" in document else None,
+            lexicon=Lexicon.from_document(document["lexicon"]) if "lexicon" in document else None,
+            second=(
+                {name: i for i, name in enumerate(document["second"]["columns"])},
+                lightgbm.Booster(model_str=document["second"]["booster"]),
+            )
+            if "second" in document
+            else None,
         )
 
 
@@ -145,7 +186,8 @@ def load_model(path: Path = MODEL_PATH) -> LineRoleModel:
 
 def tag_lines(lines: list[PageLine], model: LineRoleModel | None = None) -> list[str]:
     """One role letter per line."""
-    return (model or load_model()).tag(page_features(lines))
+    model = model or load_model()
+    return model.tag(model.features(lines))
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +212,7 @@ def read_stories(
     page's address, is evidence of which headline is the page's own."""
     model = model or load_model()
     lines, capture_date = page_lines(text)
-    probs = model.probabilities(page_features(lines, url))
+    probs = model.probabilities(model.features(lines, url))
     if is_chrome is not None:
         # Known chrome is certain evidence: the sequence is decoded around it, so the line
         # next to a slogan the tagger took for a headline can take the headline's place.
