@@ -70,9 +70,6 @@ FOLDS = 4
 PAGE_WEIGHT_POWER = 0.75
 #: Publisher-grouped folds of the out-of-fold lexical features the classifier trains on.
 LEXICON_FOLDS = 4
-#: How strongly a line's training weight falls with the length of its page (0: every line
-#: weighs the same; 1: every page does).
-PAGE_WEIGHT_POWER = 0.75
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "pages"
 
 
