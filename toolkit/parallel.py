@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -91,7 +92,16 @@ def _split_fd(fd: int, size: int) -> list[tuple[int, int]]:
 
 
 _PR_SET_PDEATHSIG = 1
-_LIBC: list[ctypes.CDLL | None] = []
+
+
+@cache
+def _glibc() -> ctypes.CDLL | None:
+    """The C library when it is glibc (the one with ``malloc_trim``), found once."""
+    try:
+        found = ctypes.CDLL(None)
+    except OSError:
+        return None
+    return found if hasattr(found, "malloc_trim") else None
 
 
 def trim_heap() -> None:
@@ -99,17 +109,9 @@ def trim_heap() -> None:
     elsewhere). ``malloc`` keeps what Python frees in large batches for reuse, so without this
     a process keeps its largest moment's RSS for good and the next stage starts on top of it
     (issue 14: about 70 MB after each pass-one task of a build). Results never depend on it."""
-    if not _LIBC:
-        libc = None
-        try:
-            found = ctypes.CDLL(None)
-            if hasattr(found, "malloc_trim"):  # glibc
-                libc = found
-        except OSError:
-            pass
-        _LIBC.append(libc)
-    if _LIBC[0] is not None:
-        _LIBC[0].malloc_trim(0)
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
 
 
 #: How often a worker checks that its parent is still alive (where the kernel cannot tell it).
