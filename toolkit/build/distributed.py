@@ -1,6 +1,8 @@
 """Pass two as tasks, for an engine that runs on a cluster (``engine.DISTRIBUTED``): the driver
 holds per-shard metadata and a few bytes a record (ids, body lengths, split codes), never the
-records nor their MinHash signatures, and writes none of the Parquet.
+records nor their MinHash signatures, and writes none of the Parquet. Steps 1 to 3 (the dedup
+stage, :func:`decide_release`) are the local engine's too, so both hold as little and find the
+pairs with one piece of code (issue 14).
 
 Pass one already leaves each shard's spill, rejects and facts on the shared output storage. Then:
 
