@@ -133,10 +133,11 @@ def test_byte_ranges_of_a_large_jsonl_are_checked_against_the_bytes_read(project
     real_run = release_module.run_tasks
 
     def change_then_run(fn: Any, tasks: Any, **options: Any) -> Any:
-        assert len(tasks) > 2  # the file was cut into ranges
-        path = project.raw / "big.jsonl"
-        data = path.read_bytes()
-        path.write_bytes(data.replace(b"Report 11:", b"Forged 11:"))
+        if fn is release_module.process_shard:  # pass one, not the dedup's tasks
+            assert len(tasks) > 2  # the file was cut into ranges
+            path = project.raw / "big.jsonl"
+            data = path.read_bytes()
+            path.write_bytes(data.replace(b"Report 11:", b"Forged 11:"))
         return real_run(fn, tasks, **options)
 
     monkeypatch.setattr(release_module, "run_tasks", change_then_run)

@@ -5,8 +5,10 @@ The lead (title plus the first words of the body) is what a teaser and the full 
 same story share, so they land in one cluster; each cluster keeps its fullest record (longest
 body, then first in build order) and every other member is dropped with the id it duplicates.
 Signatures are computed with ``rensa`` where the records are (in the workers); the banding is
-vectorised over fixed-size NumPy arrays, so memory per record is a few hundred bytes and the
-result does not depend on the order in which workers finished.
+vectorised over fixed-size NumPy arrays, and the result does not depend on the order in which
+workers finished. :func:`find_duplicates` and :func:`story_clusters` state the decision over
+every signature in memory; a build reaches the same one band by band, from files
+(``distributed.shard_duplicates``), holding the signatures of paired records alone.
 
 Two rules tie a build to the release it replaces (issue 12, class 10):
 

@@ -1,6 +1,8 @@
 """Pass two as tasks, for an engine that runs on a cluster (``engine.DISTRIBUTED``): the driver
 holds per-shard metadata and a few bytes a record (ids, body lengths, split codes), never the
-records nor their MinHash signatures, and writes none of the Parquet.
+records nor their MinHash signatures, and writes none of the Parquet. Steps 1 to 3 (the dedup
+stage, :func:`decide_release`) are the local engine's too, so both hold as little and find the
+pairs with one piece of code (issue 14).
 
 Pass one already leaves each shard's spill, rejects and facts on the shared output storage. Then:
 
@@ -33,6 +35,7 @@ from toolkit.build import writers
 from toolkit.build.dedup import (
     BANDS,
     STORY_THRESHOLD,
+    Duplicate,
     band_key,
     band_pairs,
     exact_copies,
@@ -51,14 +54,15 @@ from toolkit.build.writers import (
     shard_name,
 )
 from toolkit.config import DatasetConfig
-from toolkit.progress import Progress
+from toolkit.progress import Progress, Stage
 from toolkit.release.folder import ReleaseSplit
 
 #: Runs a function over tasks and gives the results in task order (``engine.run_tasks``).
 Runner = Callable[[Callable[[Any], Any], Sequence[Any]], Iterator[Any]]
-#: Band keys per partition: a pair-finding task holds about 50 bytes per key of its partition
-#: (the keys, one band's copy, the sort), so about 400 MB.
-PARTITION_KEYS = 8_000_000
+#: Band keys per partition: a pair-finding task holds about 20 bytes per key of its partition
+#: (the keys, one band's mask and copy), so about 40 MB whatever the size of the build (issue
+#: 14: the local engine runs these tasks too, and its processes must stay flat).
+PARTITION_KEYS = 2_000_000
 _FAMILIES = ("lead", "body")
 
 
@@ -125,9 +129,11 @@ def find_pairs(task: PairTask) -> dict[str, np.ndarray]:
     """``near`` (lead pairs among first copies), ``lead`` and ``body`` (story pairs among all
     records): unique ``(a, b)`` rows. Keys of one partition come from every shard in build
     order, so rows sharing a key are in ascending order, as in the local merge."""
-    chunks = [np.array(np.load(path, mmap_mode="r")[lo:hi]) for path, lo, hi in task.slices]
-    keys = np.concatenate(chunks) if chunks else np.empty(0, BAND_KEY)
-    del chunks
+    keys = np.empty(sum(hi - lo for _, lo, hi in task.slices), BAND_KEY)
+    at = 0
+    for path, lo, hi in task.slices:  # straight into place: one copy of the keys, not two
+        keys[at : at + hi - lo] = np.load(path, mmap_mode="r")[lo:hi]
+        at += hi - lo
     found: dict[str, list[np.ndarray]] = {"near": [], "lead": [], "body": []}
     for code in range(len(_FAMILIES) * BANDS):
         band = keys[keys["band"] == code]
@@ -252,6 +258,116 @@ def write_duplicates(task: DuplicateTask) -> Path:
     return task.out
 
 
+@dataclass
+class Decision:
+    """What the dedup stage decided for every record, by build index: the driver's whole
+    per-record state from there on (about 18 bytes a record)."""
+
+    ids: np.ndarray
+    #: Split code of each record, every story in one split.
+    codes: np.ndarray
+    keep: np.ndarray
+    drops: dict[int, Duplicate]
+    #: Build index of each shard's first record, and the total as the last entry.
+    starts: np.ndarray
+
+
+def decide_release(
+    results: list[ShardResult],
+    config: DatasetConfig,
+    previous: dict[bytes, str],
+    work: Path,
+    run: Runner,
+    step: Stage,
+) -> Decision:
+    """The dedup stage of both engines (steps 1 to 3): drops and splits from the shards' facts.
+
+    Only ids, body lengths and split codes are held for every record (about 30 bytes), the
+    signatures for the records of a candidate pair alone (issue 14: the local merge held
+    256 bytes a record, 516 MB at 1M records)."""
+    starts = np.cumsum([0] + [r.rows for r in results])
+    total = int(starts[-1])
+    ids = np.empty(total, "S16")
+    lengths = np.empty(total, np.int64)
+    codes = np.empty(total, np.int8)
+    for result, start in zip(results, starts.tolist(), strict=False):
+        with np.load(result.facts) as data:
+            stop = start + result.rows
+            ids[start:stop] = data["ids"]
+            lengths[start:stop] = data["lengths"]
+            codes[start:stop] = data["split_codes"]
+        step.advance(result.rows, "ids loaded")
+    released = np.fromiter((i in previous for i in ids), bool, total) if previous else None
+    drops, groups = shard_duplicates(
+        results, ids, lengths, config.dedup_threshold, released, work, run
+    )
+    step.advance(0, f"{len(drops):,} near or exact duplicates")
+    del lengths, released
+    keep = np.ones(total, dtype=bool)
+    keep[list(drops)] = False
+    assign_stories(ids, codes, keep, groups, previous, list(config.split_ratios))
+    return Decision(ids, codes, keep, drops, starts)
+
+
+def shard_duplicates(
+    results: list[ShardResult],
+    ids: np.ndarray,
+    lengths: np.ndarray,
+    threshold: float,
+    released: np.ndarray | None,
+    work: Path,
+    run: Runner,
+) -> tuple[dict[int, Duplicate], list[list[int]]]:
+    """:func:`dedup.find_duplicates` and :func:`dedup.story_clusters` of the records of
+    ``results`` (``ids`` and ``lengths`` in build order), the same drops and groups, from
+    band keys written by shard and paired by partition instead of every signature in memory."""
+    starts = np.cumsum([0] + [r.rows for r in results])
+    first_of, unique = exact_copies(ids)
+    near = threshold < 1.0 and len(unique) > 1
+    pairs = _candidate_pairs(results, starts, unique, near, work, run)
+    del unique
+    leads, bodies, needed = _signature_rows(results, starts, pairs)
+
+    def at(rows: np.ndarray) -> np.ndarray:
+        return np.searchsorted(needed, rows)
+
+    def score(a: int, b: int) -> float:
+        first, second = np.searchsorted(needed, [a, b]).tolist()
+        return float(np.mean(leads[first] == leads[second]))
+
+    similarity = dict(
+        zip(
+            map(tuple, pairs["near"].tolist()),
+            pair_scores(leads, at(pairs["near"])).tolist(),
+            strict=True,
+        )
+    )
+    drops = resolve_duplicates(first_of, similarity, threshold, lengths, score, released)
+    story = [
+        pair
+        for family, signatures in (("lead", leads), ("body", bodies))
+        for pair, value in zip(
+            map(tuple, pairs[family].tolist()),
+            pair_scores(signatures, at(pairs[family])).tolist(),
+            strict=True,
+        )
+        if value >= STORY_THRESHOLD
+    ]
+    return drops, group_pairs(story)
+
+
+def count_outcomes(
+    results: list[ShardResult], decision: Decision, counts: list[SourceCounts]
+) -> None:
+    """Add each source's deduplicated and released records to ``counts``."""
+    starts = decision.starts
+    dropped = np.array(list(decision.drops), np.int64)
+    for shard in (np.searchsorted(starts, dropped, side="right") - 1).tolist():
+        counts[results[shard].source].deduplicated += 1
+    for result, start in zip(results, starts.tolist(), strict=False):
+        counts[result.source].released += int(np.sum(decision.keep[start : start + result.rows]))
+
+
 def merge_distributed(
     stage: Path,
     results: list[ShardResult],
@@ -265,69 +381,18 @@ def merge_distributed(
 
     The driver's memory is about 30 bytes a record (id, body length, split, flags), plus the
     signatures of the records that have a candidate pair."""
-    previous = previous or {}
     names = list(config.split_ratios)
     work = stage / ".work"
-    starts = np.cumsum([0] + [r.rows for r in results])
-    total = int(starts[-1])
-    ids = np.empty(total, "S16")
-    lengths = np.empty(total, np.int64)
-    codes = np.empty(total, np.int8)
-    with progress.stage("dedup", total=total) as step:
-        for result, start in zip(results, starts.tolist(), strict=False):
-            with np.load(result.facts) as data:
-                stop = start + result.rows
-                ids[start:stop] = data["ids"]
-                lengths[start:stop] = data["lengths"]
-                codes[start:stop] = data["split_codes"]
-            step.advance(result.rows, "ids loaded")
-        released = np.array([i in previous for i in ids.tolist()], bool) if previous else None
-        first_of, unique = exact_copies(ids)
-        near = config.dedup_threshold < 1.0 and len(unique) > 1
-        pairs = _candidate_pairs(results, starts, unique, near, work, run)
-        leads, bodies, needed = _signature_rows(results, starts, pairs)
-
-        def at(rows: np.ndarray) -> np.ndarray:
-            return np.searchsorted(needed, rows)
-
-        def score(a: int, b: int) -> float:
-            first, second = np.searchsorted(needed, [a, b]).tolist()
-            return float(np.mean(leads[first] == leads[second]))
-
-        similarity = dict(
-            zip(
-                map(tuple, pairs["near"].tolist()),
-                pair_scores(leads, at(pairs["near"])).tolist(),
-                strict=True,
-            )
-        )
-        drops = resolve_duplicates(
-            first_of, similarity, config.dedup_threshold, lengths, score, released
-        )
-        step.advance(0, f"{len(drops):,} near or exact duplicates")
-        keep = np.ones(total, dtype=bool)
-        keep[list(drops)] = False
-        story = [
-            pair
-            for family, signatures in (("lead", leads), ("body", bodies))
-            for pair, value in zip(
-                map(tuple, pairs[family].tolist()),
-                pair_scores(signatures, at(pairs[family])).tolist(),
-                strict=True,
-            )
-            if value >= STORY_THRESHOLD
-        ]
-        assign_stories(ids, codes, keep, group_pairs(story), previous, names)
-    del lengths, first_of
-    spills = [(r.spool, int(s), r.rows) for r, s in zip(results, starts, strict=False) if r.rows]
-    with progress.stage("write", total=total) as step:
+    with progress.stage("dedup", total=sum(r.rows for r in results)) as step:
+        decision = decide_release(results, config, previous or {}, work, run, step)
+    keep, codes, drops = decision.keep, decision.codes, decision.drops
+    spills = [
+        (r.spool, int(s), r.rows) for r, s in zip(results, decision.starts, strict=False) if r.rows
+    ]
+    with progress.stage("write", total=len(keep)) as step:
         splits, files, checksums = _write_splits(stage, work, keep, codes, names, spills, run, step)
-        duplicates = _write_duplicates(stage, work, drops, ids, spills, run)
-    dropped = np.array(list(drops), np.int64)
-    for shard in (np.searchsorted(starts, dropped, side="right") - 1).tolist():
-        counts[results[shard].source].deduplicated += 1
-    for result, start in zip(results, starts.tolist(), strict=False):
-        counts[result.source].released += int(np.sum(keep[start : start + result.rows]))
+        duplicates = _write_duplicates(stage, work, drops, decision.ids, spills, run)
+    count_outcomes(results, decision, counts)
     with HashingWriter(stage / "rejects.jsonl") as out:
         for result in results:
             with result.rejects.open("rb") as part:
@@ -374,6 +439,8 @@ def _candidate_pairs(
         for p in range(partitions)
     ]
     found = list(run(find_pairs, pair_tasks))
+    for path, _ in written:
+        path.unlink()
     return {name: _unique_pairs([f[name] for f in found]) for name in ("near", "lead", "body")}
 
 

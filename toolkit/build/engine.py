@@ -225,7 +225,8 @@ def _ray(
 
 #: ``dtk build --engine`` choices: each engine runs ``fn`` over tasks (workers, Ray address).
 ENGINES: dict[str, Callable[..., Iterator[Any]]] = {"local": _local, "ray": _ray}
-#: Engines on which pass two runs as tasks too (``build/distributed.py``): on a cluster the
-#: driver must hold no more than per-shard metadata and a few bytes a record. The local engine
-#: merges in one process, which on one machine is cheaper.
+#: Engines on which pass two writes the release in tasks too (``build/distributed.py``): on a
+#: cluster the driver must hold no more than per-shard metadata and a few bytes a record. The
+#: local engine runs only the dedup stage's tasks and writes in one process, which on one
+#: machine is cheaper.
 DISTRIBUTED: frozenset[str] = frozenset({"ray"})

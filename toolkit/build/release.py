@@ -24,8 +24,13 @@ import orjson
 import pyarrow as pa
 
 from toolkit._version import __version__
-from toolkit.build.dedup import NUM_PERM, find_duplicates, story_clusters
-from toolkit.build.distributed import Runner, Written, merge_distributed
+from toolkit.build.distributed import (
+    Runner,
+    Written,
+    count_outcomes,
+    decide_release,
+    merge_distributed,
+)
 from toolkit.build.engine import DISTRIBUTED, engine_session, run_tasks
 from toolkit.build.publish import check_target, cleanup_stale, release_lock, staging_dir, swap_in
 from toolkit.build.shards import (
@@ -35,7 +40,6 @@ from toolkit.build.shards import (
     process_shard,
     release_memory,
 )
-from toolkit.build.split import assign_stories
 from toolkit.build.writers import HashingWriter, JsonLinesWriter, SplitWriter
 from toolkit.config import DatasetConfig, load_config
 from toolkit.errors import ReleaseError
@@ -253,41 +257,19 @@ def _merge(
     counts: list[SourceCounts],
     config: DatasetConfig,
     progress: Progress,
-    previous: dict[bytes, str] | None = None,
+    previous: dict[bytes, str] | None,
+    run: Runner,
 ) -> _Written:
     """Pass two: deduplicate across all shards (a record of the ``previous`` release, id to
     split, stays against an equivalent newcomer), give each story one split, then write
-    splits, rejects and duplicates."""
-    previous = previous or {}
+    splits, rejects and duplicates. The dedup stage is the distributed engine's, its tasks
+    run by ``run``: the merge holds a few bytes a record, never every signature (issue 14)."""
     names = list(config.split_ratios)
-    total = sum(r.rows for r in results)
-    ids = np.empty(total, "S16")
-    lengths = np.empty(total, np.int64)
-    signatures = np.empty((total, NUM_PERM), np.uint32)
-    bodies = np.empty((total, NUM_PERM), np.uint32)
-    codes = np.empty(total, np.int8)
-    sources = np.empty(total, np.int32)
-    offset = 0
-    with progress.stage("dedup", total=total) as step:
-        for result in results:  # one shard's facts in memory at a time
-            arrays = result.load_facts()
-            stop = offset + result.rows
-            ids[offset:stop] = arrays["ids"]
-            lengths[offset:stop] = arrays["lengths"]
-            signatures[offset:stop] = arrays["signatures"]
-            bodies[offset:stop] = arrays["bodies"]
-            codes[offset:stop] = arrays["split_codes"]
-            sources[offset:stop] = result.source
-            offset = stop
-            step.advance(result.rows, "signatures loaded")
-        released = np.array([i in previous for i in ids.tolist()], bool) if previous else None
-        drops = find_duplicates(ids, lengths, signatures, config.dedup_threshold, released)
-        step.advance(0, f"{len(drops):,} near or exact duplicates")
-        keep = np.ones(len(ids), dtype=bool)
-        keep[list(drops)] = False
-        groups = story_clusters(signatures, bodies)
-        assign_stories(ids, codes, keep, groups, previous, names)
-    del signatures, lengths, bodies, groups
+    with progress.stage("dedup", total=sum(r.rows for r in results)) as step:
+        decision = decide_release(results, config, previous or {}, stage / ".work", run, step)
+    count_outcomes(results, decision, counts)
+    keep, codes, drops = decision.keep, decision.codes, decision.drops
+    del decision  # the ids: the write stage reads the duplicates' ids from the spill
     release_memory()  # the dedup's arrays, before the write stage's buffers (issue 14)
     sizes = {name: int(np.sum(keep & (codes == c))) for c, name in enumerate(names)}
     schema = arrow_schema("article")
@@ -300,17 +282,12 @@ def _merge(
     # (issue 7).
     try:
         wanted = sorted(set(drops) | {d.kept for d in drops.values()})
-        with progress.stage("write", total=total) as step:
+        with progress.stage("write", total=len(keep)) as step:
             facts, files = _write_splits(results, keep, codes, names, writers, wanted, step)
     except BaseException:
         for writer in writers.values():
             writer.abort()
         raise
-    for index in drops:
-        counts[int(sources[index])].deduplicated += 1
-    released = np.bincount(sources[keep], minlength=len(counts))
-    for source, count in enumerate(counts):
-        count.released = int(released[source])
     duplicates = JsonLinesWriter(stage / "duplicates.jsonl")
     try:
         for index, drop in drops.items():
@@ -433,7 +410,8 @@ def build_release(
                     config,
                     progress,
                     previous_splits(out),
-                    run if engine in DISTRIBUTED else None,
+                    run,
+                    engine in DISTRIBUTED,
                 )
             changes = _changes_since(out, stage)
             with progress.stage("card", total=1, unit="cards") as step:
@@ -507,18 +485,20 @@ def _build_into(
     results: list[ShardResult],
     config: DatasetConfig,
     progress: Progress,
-    previous: dict[bytes, str] | None = None,
-    run: Runner | None = None,
+    previous: dict[bytes, str] | None,
+    run: Runner,
+    distributed: bool,
 ) -> tuple[ReleaseManifest, ReleaseStats]:
-    """Pass two, in this process or, given a ``run`` of tasks, as tasks (``distributed.py``),
-    then the manifest; returns it with the card's statistics."""
+    """Pass two, its dedup as tasks ``run`` executes and, for a ``distributed`` engine, its
+    writing too (``distributed.py``), then the manifest; returns it with the card's
+    statistics."""
     counts = [SourceCounts() for _ in entries]
     for result in results:
         counts[result.source].merge(result.counts)
     counters: ReleaseCounters | None = None
     written: Written
-    if run is None:
-        local = _merge(stage, results, counts, config, progress, previous)
+    if not distributed:
+        local = _merge(stage, results, counts, config, progress, previous, run)
         written, counters = local, local["counters"]
     else:
         written = merge_distributed(stage, results, counts, config, progress, previous, run)

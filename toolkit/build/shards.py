@@ -172,12 +172,6 @@ class ShardResult:
     facts: Path
     rows: int
 
-    def load_facts(self) -> dict[str, np.ndarray]:
-        """``ids`` (S16), ``lengths``, ``signatures`` and ``bodies`` (lead and body MinHash,
-        rows × NUM_PERM each) and ``split_codes``."""
-        with np.load(self.facts) as data:
-            return {name: data[name] for name in data.files}
-
 
 class LineFetcher:
     """The raw bytes of given lines of a JSONL source, taken from the bytes the shard read once
