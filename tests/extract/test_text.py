@@ -96,7 +96,7 @@ def test_article_matches_gold(profile):
 def test_listing_without_its_profile_finds_every_story_and_no_chrome():
     """The learned model alone, on a page it was trained on: every headline with its text, in
     order, and no chrome; which short line is the standfirst, the section or the caption it does
-    not always get right (text@2.4.0 misses four of them here), which is why the release reads
+    not always get right (text@2.5.0 misses four of them here), which is why the release reads
     this site with its profile. A line it takes for a headline with no text under it is
     reported, never released."""
     items = extract(LISTING, None)

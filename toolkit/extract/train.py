@@ -7,10 +7,10 @@ derives one role per line, learns the word lexicon, trains the gradient-boosted 
 (LightGBM, one thread, fixed seed, deterministic mode; each page's lines weighted so that long
 pages do not outvote short ones) and counts the role transitions for the Viterbi step. What a
 model must learn from its own mistakes is learned from models that never saw the publisher
-(inner publisher-grouped folds): the lexical features the classifier trains on, the second
-classifier that reads the first one's probabilities over the page, and the story gate, trained
-on the stories those models decode, labelled by whether the gold holds them. The same corpus
-always gives the same model file.
+(inner publisher-grouped folds): the lexical features the classifier trains on, the page-kind
+classifier, the second classifier that reads the first one's probabilities over the page, and
+the story gate, trained on the stories those models decode, labelled by whether the gold holds
+them. The same corpus always gives the same model file.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from toolkit.extract.roles.labels import gold_roles, story_labels
 from toolkit.extract.roles.lexicon import Lexicon
 from toolkit.extract.roles.matrix import Features, columns_of, feature_matrix
 from toolkit.extract.roles.model import MODEL_PATH, ROLE_LETTERS, LineRoleModel
+from toolkit.extract.roles.pagekind import KINDS, PageKind, page_summary
 from toolkit.extract.roles.stacking import stacked_features
 from toolkit.folds import deal_publishers
 
@@ -61,6 +62,13 @@ GATE_PARAMS: dict[str, Any] = {
     "verbosity": -1,
 }
 GATE_ROUNDS = 150
+#: The page-kind classifier: one example per page, so as small as the gate.
+KIND_PARAMS: dict[str, Any] = {
+    **GATE_PARAMS,
+    "objective": "multiclass",
+    "num_class": len(KINDS),
+}
+KIND_ROUNDS = 100
 GATE_THRESHOLD = 0.45
 #: Inner publisher-grouped folds: the gate learns from what line models that never saw a page's
 #: publisher made of it.
@@ -219,14 +227,26 @@ def gate_examples(
         if not lines:
             continue
         url = page.gold.get("url")
-        probs = model.probabilities(model.features(lines, url))
+        probs, kind = model.look(model.features(lines, url))
         roles, stories = model.read(lines, probs)
         releasable = [s.releasable for s in stories]
         page_labels = story_labels(stories, page.gold)
         judged = [s for s, r in zip(stories, releasable, strict=True) if r]
-        rows += story_features(judged, lines, roles, probs, capture_date, url)
+        rows += story_features(judged, lines, roles, probs, capture_date, url, kind)
         labels += [label for label, r in zip(page_labels, releasable, strict=True) if r]
     return rows, labels
+
+
+def _kind_classifier(summaries: list[Features], kinds: list[int], pages: list[int]) -> PageKind:
+    """The page-kind classifier learned from the ``summaries`` of ``pages``."""
+    import lightgbm
+
+    rows = [summaries[i] for i in pages]
+    columns = columns_of(rows)
+    dataset = lightgbm.Dataset(
+        feature_matrix(rows, columns), label=[kinds[i] for i in pages], params={"verbosity": -1}
+    )
+    return PageKind(columns, lightgbm.train(KIND_PARAMS, dataset, num_boost_round=KIND_ROUNDS))
 
 
 def train_gate(rows: list[Features], labels: list[int]) -> StoryGate | None:
@@ -259,14 +279,29 @@ def train_model(
     rest = [[i for i, pub in enumerate(publishers) if fold_of[pub] != f] for f in range(folds)]
     # The second classifier learns from first-stage probabilities on unseen publishers.
     firsts = [_first_stage(data, rest[f]) for f in range(folds)]
+    first_probs: list[list[list[float]]] = [[] for _ in data.pages]
+    for f in range(folds):
+        for i in held[f]:
+            a, b = data.spans[i]
+            first_probs[i] = firsts[f].first_probabilities(data.rows[a:b])
+    summaries = [
+        page_summary(data.rows[a:b], first_probs[i]) for i, (a, b) in enumerate(data.spans)
+    ]
+    kinds = [KINDS.index(str(page.gold.get("kind") or "article")) for page in data.pages]
+    # The page-kind classifier too: each page's kind as a classifier that never saw it reads it.
+    kind_models = [_kind_classifier(summaries, kinds, rest[f]) for f in range(folds)]
     stacked: list[Features] = list(data.rows)
     for f in range(folds):
         for i in held[f]:
             a, b = data.spans[i]
-            probs = firsts[f].first_probabilities(data.rows[a:b])
-            stacked[a:b] = stacked_features(data.rows[a:b], probs)
+            kind = kind_models[f].probabilities(summaries[i])
+            stacked[a:b] = stacked_features(data.rows[a:b], first_probs[i], kind)
     every = list(range(len(data.rows)))
-    model = replace(model, second=_booster(stacked, data.labels, data.weights(every)))
+    model = replace(
+        model,
+        second=_booster(stacked, data.labels, data.weights(every)),
+        kind=_kind_classifier(summaries, kinds, list(range(len(data.pages)))),
+    )
     # The gate learns from whole models (both looks) that never saw the page's publisher.
     examples: list[Features] = []
     labels: list[int] = []
@@ -276,7 +311,8 @@ def train_model(
             [stacked[j] for j in rows], [data.labels[j] for j in rows], data.weights(rows)
         )
         fold_rows, fold_labels = gate_examples(
-            replace(firsts[f], second=second), [data.pages[i] for i in held[f]]
+            replace(firsts[f], second=second, kind=kind_models[f]),
+            [data.pages[i] for i in held[f]],
         )
         examples += fold_rows
         labels += fold_labels

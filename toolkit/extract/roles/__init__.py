@@ -5,7 +5,8 @@ section label, standfirst, photo caption or credit, byline, date, body text, or 
 ``features`` turns a line and its neighbours into shallow evidence (shape, punctuation, position,
 repetition, the chrome and metadata cues of ``boilerplate``, how much of the line the page's URL
 spells), ``lexicon`` what its words say about its role on other publishers' pages, a
-gradient-boosted classifier and a Viterbi pass over role transitions, trained on the
+gradient-boosted classifier, a second one that reads the first over the whole page (``stacking``,
+with the page's kind from ``pagekind``) and a Viterbi pass over role transitions, trained on the
 labelled corpus of real captures (``corpus/pages``, see ``toolkit.extract.train``), tag every
 line; ``decode`` turns the tags into stories and ``gate`` keeps the ones that are news. Nothing
 here knows a particular site.

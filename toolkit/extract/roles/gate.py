@@ -21,6 +21,7 @@ from toolkit.extract.roles import ROLES
 from toolkit.extract.roles.decode import Story
 from toolkit.extract.roles.features import PageLine
 from toolkit.extract.roles.matrix import Features, feature_matrix
+from toolkit.extract.roles.pagekind import kind_features
 from toolkit.extract.roles.slug import slug_overlap, slug_words
 
 ROLE_LETTERS = tuple(ROLES)
@@ -65,6 +66,7 @@ def story_features(
     probs: Sequence[Sequence[float]],
     capture_date: str | None,
     url: str | None = None,
+    kind: Sequence[float] | None = None,
 ) -> list[Features]:
     """Facts about each story and its place on the page, one dict per story."""
     slug = slug_words(url)
@@ -87,6 +89,7 @@ def story_features(
         "page_titled": float(sum(s.title is not None for s in stories)),
         "page_slug": float(bool(slug)),
         "page_slug_best": best_overlap,
+        **kind_features(kind),
     }
     out: list[Features] = []
     for k, story in enumerate(stories):

@@ -3,9 +3,11 @@
 The model is a gradient-boosted line classifier (LightGBM) over the features of
 ``features.py`` and the word evidence of ``lexicon.py``, followed by a Viterbi pass over role
 transitions counted in the labelled corpus, so a role that rarely follows another (a byline
-inside body text) needs strong evidence. The decoded stories then pass the story gate
-(``gate.py``), which drops what is not news. ``python -m toolkit.extract.train`` writes it as
-one gzipped JSON file; it is loaded once per process.
+inside body text) needs strong evidence. Between the two, a page-kind classifier (``pagekind``)
+reads the first look over the whole page (article, listing or no news), and a second
+classifier (``stacking``) looks at every line again knowing it. The decoded stories then pass
+the story gate (``gate.py``), which drops what is not news. ``python -m toolkit.extract.train``
+writes it as one gzipped JSON file; it is loaded once per process.
 """
 
 from __future__ import annotations
@@ -25,12 +27,13 @@ from toolkit.extract.roles.features import PageLine, page_features, page_lines
 from toolkit.extract.roles.gate import StoryGate, story_features
 from toolkit.extract.roles.lexicon import Lexicon
 from toolkit.extract.roles.matrix import Features, feature_matrix
+from toolkit.extract.roles.pagekind import PageKind, page_summary
 from toolkit.extract.roles.stacking import stacked_features
 
 #: The model file shipped inside the package.
 MODEL_PATH = Path(__file__).with_name("line_roles.json.gz")
 #: Part of the text extractor's version (``text@2.1.0``): bump it whenever the model is retrained.
-MODEL_VERSION = "2.4.0"
+MODEL_VERSION = "2.5.0"
 #: Weight of the transition scores against the classifier's (tuned by cross-validation).
 TRANSITION_WEIGHT = 0.3
 #: How much the classifier's scores are divided by the role's share of training lines.
@@ -55,6 +58,7 @@ class LineRoleModel:
     gate: StoryGate | None = None
     lexicon: Lexicon | None = None
     second: tuple[dict[str, int], Any] | None = None
+    kind: PageKind | None = None
 
     def features(self, lines: list[PageLine], url: str | None = None) -> list[Features]:
         """The classifier's input for a page's lines: their shallow features and, when the model
@@ -76,12 +80,20 @@ class LineRoleModel:
     def probabilities(self, features: list[Features]) -> list[list[float]]:
         """The probability of each role, for each line: the second classifier's, given the
         first one's over the page, when the model has one."""
+        return self.look(features)[0]
+
+    def look(self, features: list[Features]) -> tuple[list[list[float]], list[float] | None]:
+        """The probability of each role for each line, and of each page kind (None: the model
+        has no page-kind classifier)."""
         first = self.first_probabilities(features)
         if self.second is None or not first:
-            return first
+            return first, None
+        kind = None
+        if self.kind is not None:
+            kind = self.kind.probabilities(page_summary(features, first))
         columns, booster = self.second
-        rows = stacked_features(features, first)
-        return [list(row) for row in booster.predict(feature_matrix(rows, columns))]
+        rows = stacked_features(features, first, kind)
+        return [list(row) for row in booster.predict(feature_matrix(rows, columns))], kind
 
     def tag(self, features: list[Features]) -> list[str]:
         """The most likely role of each line, given the whole sequence."""
@@ -145,6 +157,8 @@ class LineRoleModel:
             document["gate"] = self.gate.to_document()
         if self.lexicon is not None:
             document["lexicon"] = self.lexicon.to_document()
+        if self.kind is not None:
+            document["kind"] = self.kind.to_document()
         if self.second is not None:
             columns, booster = self.second
             document["second"] = {
@@ -175,6 +189,7 @@ class LineRoleModel:
             )
             if "second" in document
             else None,
+            kind=PageKind.from_document(document["kind"]) if "kind" in document else None,
         )
 
 
@@ -212,7 +227,7 @@ def read_stories(
     page's address, is evidence of which headline is the page's own."""
     model = model or load_model()
     lines, capture_date = page_lines(text)
-    probs = model.probabilities(model.features(lines, url))
+    probs, kind = model.look(model.features(lines, url))
     if is_chrome is not None:
         # Known chrome is certain evidence: the sequence is decoded around it, so the line
         # next to a slogan the tagger took for a headline can take the headline's place.
@@ -226,7 +241,7 @@ def read_stories(
         # Only a story with a headline and text can become a record; the rest are reported
         # as they are, whatever the gate would say.
         judged = [s for s in stories if s.releasable]
-        features = story_features(judged, lines, roles, probs, capture_date, url)
+        features = story_features(judged, lines, roles, probs, capture_date, url, kind)
         score_of = {id(s): p for s, p in zip(judged, model.gate.scores(features), strict=True)}
         threshold = model.gate.threshold
         dropped = [(s, score_of[id(s)]) for s in judged if score_of[id(s)] < threshold]
