@@ -103,15 +103,21 @@ def load_training_pages(folders: Iterable[Path]) -> list[TrainingPage]:
 
 
 def _booster(
-    rows: list[Features], labels: list[int], weights: list[float]
+    rows: list[Features],
+    labels: list[int],
+    weights: list[float] | None = None,
+    params: dict[str, Any] = PARAMS,
+    rounds: int = ROUNDS,
 ) -> tuple[dict[str, int], Any]:
+    """A LightGBM booster learned from ``rows`` (the line classifier's ``params`` unless told),
+    with the feature columns it reads."""
     import lightgbm
 
     columns = columns_of(rows)
     dataset = lightgbm.Dataset(
         feature_matrix(rows, columns), label=labels, weight=weights, params={"verbosity": -1}
     )
-    return columns, lightgbm.train(PARAMS, dataset, num_boost_round=ROUNDS)
+    return columns, lightgbm.train(params, dataset, num_boost_round=rounds)
 
 
 @dataclass(frozen=True)
@@ -239,27 +245,16 @@ def gate_examples(
 
 def _kind_classifier(summaries: list[Features], kinds: list[int], pages: list[int]) -> PageKind:
     """The page-kind classifier learned from the ``summaries`` of ``pages``."""
-    import lightgbm
-
     rows = [summaries[i] for i in pages]
-    columns = columns_of(rows)
-    dataset = lightgbm.Dataset(
-        feature_matrix(rows, columns), label=[kinds[i] for i in pages], params={"verbosity": -1}
-    )
-    return PageKind(columns, lightgbm.train(KIND_PARAMS, dataset, num_boost_round=KIND_ROUNDS))
+    labels = [kinds[i] for i in pages]
+    return PageKind(*_booster(rows, labels, params=KIND_PARAMS, rounds=KIND_ROUNDS))
 
 
 def train_gate(rows: list[Features], labels: list[int]) -> StoryGate | None:
     """The story gate learned from ``rows`` (None when the labels hold one class only)."""
-    import lightgbm
-
     if len(set(labels)) < 2:
         return None
-    columns = columns_of(rows)
-    dataset = lightgbm.Dataset(
-        feature_matrix(rows, columns), label=labels, params={"verbosity": -1}
-    )
-    booster = lightgbm.train(GATE_PARAMS, dataset, num_boost_round=GATE_ROUNDS)
+    columns, booster = _booster(rows, labels, params=GATE_PARAMS, rounds=GATE_ROUNDS)
     return StoryGate(columns, booster, GATE_THRESHOLD)
 
 
