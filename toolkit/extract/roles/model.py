@@ -29,6 +29,7 @@ from toolkit.extract.roles.lexicon import Lexicon
 from toolkit.extract.roles.matrix import Features, feature_matrix
 from toolkit.extract.roles.pagekind import PageKind, page_summary
 from toolkit.extract.roles.stacking import stacked_features
+from toolkit.extract.roles.titles import trim_titles
 
 #: The model file shipped inside the package.
 MODEL_PATH = Path(__file__).with_name("line_roles.json.gz")
@@ -246,6 +247,7 @@ def read_stories(
         threshold = model.gate.threshold
         dropped = [(s, score_of[id(s)]) for s in judged if score_of[id(s)] < threshold]
         stories = [s for s in stories if score_of.get(id(s), 1.0) >= threshold]
+    trim_titles(stories, url)
     if capture_date:
         for story in stories:
             story.date = story.date or capture_date
