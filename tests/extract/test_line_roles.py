@@ -122,12 +122,6 @@ def test_the_packaged_model_is_small_and_knows_every_role():
     assert roles[3] == "T"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="text@2.5.0 trained without the seeds reads this hand-written page's title-cased "
-    "headline under a date as a photo caption (text@2.4.0 found it); cross-validation on real "
-    "pages, not this page, is the measure: benchmarks/extraction.md",
-)
 def test_a_page_the_model_was_not_trained_on_still_gives_its_headline():
     pages = [p for p in load_training_pages([CORPUS]) if "seed" not in p.name]
     model = train_model(pages)
