@@ -8,8 +8,9 @@ spells), ``lexicon`` what its words say about its role on other publishers' page
 gradient-boosted classifier, a second one that reads the first over the whole page (``stacking``,
 with the page's kind from ``pagekind``) and a Viterbi pass over role transitions, trained on the
 labelled corpus of real captures (``corpus/pages``, see ``toolkit.extract.train``), tag every
-line; ``decode`` turns the tags into stories and ``gate`` keeps the ones that are news. Nothing
-here knows a particular site.
+line; ``decode`` turns the tags into stories, ``gate`` keeps the ones that are news, and
+``titles`` leaves out of each headline what is printed with it (the site's name, a source, a
+rubric, a glued link, a date stamp). Nothing here knows a particular site.
 """
 
 from __future__ import annotations
