@@ -27,8 +27,8 @@ from toolkit.extract.roles.features import PageLine, page_features, page_lines
 from toolkit.extract.roles.gate import StoryGate, story_features
 from toolkit.extract.roles.lexicon import Lexicon
 from toolkit.extract.roles.matrix import Features, feature_matrix
-from toolkit.extract.roles.pagekind import PageKind, page_summary
-from toolkit.extract.roles.stacking import stacked_features
+from toolkit.extract.roles.pagekind import KINDS, PageKind, page_summary
+from toolkit.extract.roles.stacking import phase_groups, stacked_features
 from toolkit.extract.roles.titles import trim_titles
 
 #: The model file shipped inside the package.
@@ -39,6 +39,10 @@ MODEL_VERSION = "2.5.0"
 TRANSITION_WEIGHT = 0.3
 #: How much the classifier's scores are divided by the role's share of training lines.
 PRIOR_WEIGHT = 0.5
+#: A page the page-kind classifier calls a listing with at least this probability has the
+#: lines of each place in its repeating pattern read alike (``phase_groups``): every line of a
+#: group takes the group's mean role probabilities (tuned by cross-validation).
+LISTING_AGREEMENT = 0.3
 #: A page that decodes to no story is decoded once more with chrome made this much less likely
 #: (in log-odds): a page is rarely all chrome, and the story gate judges what comes out.
 FALLBACK_CHROME_PENALTY = 2.0
@@ -94,7 +98,10 @@ class LineRoleModel:
             kind = self.kind.probabilities(page_summary(features, first))
         columns, booster = self.second
         rows = stacked_features(features, first, kind)
-        return [list(row) for row in booster.predict(feature_matrix(rows, columns))], kind
+        probs = [list(row) for row in booster.predict(feature_matrix(rows, columns))]
+        if kind is not None and kind[KINDS.index("listing")] >= LISTING_AGREEMENT:
+            probs = agree(probs, phase_groups(features))
+        return probs, kind
 
     def tag(self, features: list[Features]) -> list[str]:
         """The most likely role of each line, given the whole sequence."""
@@ -192,6 +199,18 @@ class LineRoleModel:
             else None,
             kind=PageKind.from_document(document["kind"]) if "kind" in document else None,
         )
+
+
+def agree(probs: list[list[float]], groups: list[list[int]]) -> list[list[float]]:
+    """``probs`` with every line of each of ``groups`` given the group's mean: a listing's
+    teasers repeat one pattern, so its fifth headline is a headline as surely as its first,
+    where the classifiers, reading a few lines at a time, drift towards chrome down the page."""
+    out = list(probs)
+    for members in groups:
+        mean = [sum(probs[i][r] for i in members) / len(members) for r in range(len(probs[0]))]
+        for i in members:
+            out[i] = mean
+    return out
 
 
 @cache

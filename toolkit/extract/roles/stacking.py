@@ -54,6 +54,29 @@ def period_of(rows: Sequence[Features]) -> int | None:
     return _period([_coarse(row) for row in rows])
 
 
+#: A group of lines that repeat one another is read as one from this many lines on.
+MIN_PHASE = 3
+
+
+def phase_groups(rows: Sequence[Features]) -> list[list[int]]:
+    """The page's lines grouped by their place in its repeating pattern: lines one period
+    apart with the same coarse shape, chained along the page (a listing's headlines, its
+    teasers, its dates), in groups of at least ``MIN_PHASE``; none when the page has no
+    period."""
+    keys = [_coarse(row) for row in rows]
+    period = _period(keys)
+    if period is None:
+        return []
+    group = list(range(len(keys)))
+    for i in range(len(keys) - period):
+        if keys[i] == keys[i + period]:
+            group[i + period] = group[i]
+    members: dict[int, list[int]] = defaultdict(list)
+    for i, g in enumerate(group):
+        members[g].append(i)
+    return [m for m in members.values() if len(m) >= MIN_PHASE]
+
+
 def _period(keys: Sequence[tuple[object, ...]]) -> int | None:
     """The page's dominant period: the shortest shift at which nearly as many lines as at the
     best shift have the shape of the line that far on (a listing repeats "date, headline,
