@@ -10,6 +10,8 @@ over its peers one and two periods away when the page repeats a unit of lines (a
 page kind's probability (``pagekind``), since the same teaser block is a listing's content and
 an article's chrome. The second classifier is trained on
 probabilities the first produced on publishers it never saw, as it will meet them.
+``phase_groups`` gives the lines at each place of that repeating pattern, which the model then
+reads alike on a listing (``model.agree``).
 """
 
 from __future__ import annotations
