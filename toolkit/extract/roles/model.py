@@ -34,7 +34,7 @@ from toolkit.extract.roles.titles import trim_titles
 #: The model file shipped inside the package.
 MODEL_PATH = Path(__file__).with_name("line_roles.json.gz")
 #: Part of the text extractor's version (``text@2.1.0``): bump it whenever the model is retrained.
-MODEL_VERSION = "2.5.0"
+MODEL_VERSION = "2.6.0"
 #: Weight of the transition scores against the classifier's (tuned by cross-validation).
 TRANSITION_WEIGHT = 0.3
 #: How much the classifier's scores are divided by the role's share of training lines.
