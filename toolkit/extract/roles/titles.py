@@ -40,8 +40,10 @@ _STAMP = re.compile(
 )
 _OPENING = "«“„\"'¡¿(["
 _CLOSING = "»›)]"
-#: A prefix glued onto headlines counts as a pattern from this many headlines on.
+#: A prefix glued onto headlines counts as a pattern from this many headlines on, and this
+#: share of them.
 MIN_GLUED = 3
+GLUED_SHARE = 0.6
 
 
 def _parts(title: str) -> tuple[list[str], list[str]]:
@@ -155,7 +157,7 @@ def _glued_prefix(titles: list[str]) -> str | None:
         prefix
         for prefix, n in counts.items()
         if n >= MIN_GLUED
-        and n >= SOURCE_SHARE * len(titles)
+        and n >= GLUED_SHARE * len(titles)
         # The headlines part right after it: a shared word cut in two (WhatsApp) does not.
         and len({t[len(prefix)] for t in titles if t.startswith(prefix)}) > 1
     ]
